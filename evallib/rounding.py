@@ -1,0 +1,84 @@
+"""Rounding as published forms do it.
+
+RULES.md §3: indicator scores are rounded to 2 decimals *half away from zero* (Chinese 四舍五入,
+Oracle ``ROUND``).  Python's :func:`round` rounds half to even *and* works on the binary float
+(``round(2.675, 2) == 2.67``), so it reproduces neither.  We round the decimal value the user
+wrote: the float's shortest ``repr`` is converted to :class:`decimal.Decimal` and quantized.
+
+Modes seen on published forms (for review, not defaults): ``half_up`` (default), ``down``
+(truncate toward zero), ``floor``, ``ceiling``, ``half_even``.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Decimal,
+)
+from typing import Literal
+
+from .errors import ConfigError
+
+__all__ = ["ROUNDING_MODES", "RoundingMode", "round_half_up", "round_score"]
+
+RoundingMode = Literal["half_up", "down", "floor", "ceiling", "half_even"]
+
+ROUNDING_MODES: dict[str, str] = {
+    "half_up": ROUND_HALF_UP,  # half away from zero for Decimal
+    "down": ROUND_DOWN,
+    "floor": ROUND_FLOOR,
+    "ceiling": ROUND_CEILING,
+    "half_even": ROUND_HALF_EVEN,
+}
+
+
+def round_score(x: float, decimals: int = 2, mode: str = "half_up") -> float:
+    """Round ``x`` to ``decimals`` places with a named mode, on its decimal representation.
+
+    Parameters
+    ----------
+    x : float
+        Value to round.  NaN and infinities are returned unchanged.
+    decimals : int
+        Number of decimal places (0 for integers; negative rounds to tens, hundreds...).
+    mode : {"half_up", "down", "floor", "ceiling", "half_even"}
+        ``half_up`` is half away from zero (RULES.md §3 default).
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    ``Decimal(repr(x))`` is used so that ``2.145`` (stored as 2.14499999...) rounds as the user
+    reads it: ``round_score(2.145) == 2.15`` and ``round_score(0.125) == 0.13``.
+
+    Examples
+    --------
+    >>> round_score(2.145), round_score(0.125), round_score(-2.5, 0)
+    (2.15, 0.13, -3.0)
+    >>> round_score(7.99, 0, "down")
+    7.0
+    """
+    if isinstance(x, bool) or not math.isfinite(x):
+        return x
+    try:
+        rmode = ROUNDING_MODES[mode]
+    except KeyError:
+        raise ConfigError(
+            f"未知的舍入方式 (rounding mode) {mode!r}",
+            fix=f"可选：{', '.join(ROUNDING_MODES)}",
+        ) from None
+    q = Decimal(1).scaleb(-decimals)
+    out = float(Decimal(repr(float(x))).quantize(q, rounding=rmode))
+    return out + 0.0  # turn -0.0 into 0.0
+
+
+def round_half_up(x: float, decimals: int = 2) -> float:
+    """Round half away from zero (四舍五入) to ``decimals`` places; see :func:`round_score`."""
+    return round_score(x, decimals, "half_up")

@@ -1,0 +1,231 @@
+"""Read the tables evaluators hand us: CSV in any of the encodings Chinese Excel writes, and XLSX
+with title rows above the header and merged cells.
+
+:func:`read_table` returns a DataFrame of cell values (strings for CSV, native types for XLSX)
+with a ``_row`` column holding the row number as the user sees it in Excel or a text editor, so
+that every later error can name its row.  Merged cells are filled with the top-left value, which
+is what a reader of the sheet sees.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputDataError
+
+__all__ = ["Table", "detect_encoding", "read_table"]
+
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table read from a file, with where it came from."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None
+    header_row: int
+
+    def where(self, row: int | None = None, column: str | None = None) -> dict[str, Any]:
+        """Location keywords for :class:`~evallib.errors.Problem`."""
+        return {"file": self.file, "sheet": self.sheet, "row": row, "column": column}
+
+
+def detect_encoding(data: bytes) -> str:
+    """Return the encoding of CSV bytes: UTF-8 (with or without BOM) or GB18030 (a superset of
+    GBK and GB2312, which Chinese Excel writes).  Raises ValueError when neither decodes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    raise ValueError("undecodable")
+
+
+def _check_file(path: Path) -> bytes:
+    if not path.exists():
+        raise InputDataError(
+            "文件不存在 (file not found)", file=str(path), fix="检查路径和文件名是否正确"
+        )
+    if path.is_dir():
+        raise InputDataError("这是一个文件夹而不是文件 (not a file)", file=str(path))
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputDataError(
+            "文件为空 (empty file)", file=str(path), fix="检查是否导出了正确的文件"
+        )
+    return data
+
+
+def _find_header(rows: Sequence[Sequence[Any]], keywords: Iterable[str]) -> int | None:
+    keys = list(keywords)
+    for i, row in enumerate(rows[:30]):
+        cells = {_clean_header(c) for c in row if c is not None}
+        if any(k in cells for k in keys):
+            return i
+    return None
+
+
+def _clean_header(c: Any) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", str(c)).strip()
+    return "".join(s.split())
+
+
+def _frame(rows: list[list[Any]], header_idx: int, first_row_no: int) -> pd.DataFrame:
+    header = [_clean_header(c) if c is not None else "" for c in rows[header_idx]]
+    body = rows[header_idx + 1 :]
+    width = len(header)
+    # Unnamed columns get a positional name; duplicates get a suffix so nothing is lost.
+    seen: dict[str, int] = {}
+    names = []
+    for j, h in enumerate(header):
+        h = h or f"列{j + 1}"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h}.{seen[h]}"
+        else:
+            seen[h] = 0
+        names.append(h)
+    data = [list(r[:width]) + [None] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(data, columns=names, dtype=object)
+    frame[ROW] = range(first_row_no + header_idx + 1, first_row_no + header_idx + 1 + len(body))
+    # Drop rows that are entirely empty.
+    values = frame.drop(columns=[ROW])
+    empty = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
+    return frame.loc[~empty].reset_index(drop=True)
+
+
+def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> tuple[list[list[Any]], str]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputDataError(
+            f"无法作为 Excel (XLSX) 文件打开：{type(exc).__name__}",
+            file=str(path),
+            fix="用 Excel 打开后另存为 .xlsx；老式 .xls 文件请先另存为 .xlsx",
+        ) from None
+    names = wb.sheetnames
+    if sheet is None:
+        ws = wb[names[0]]
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputDataError(
+                f"工作表序号 (sheet index) {sheet} 超出范围", file=str(path),
+                fix=f"已有工作表：{', '.join(names)}",
+            )  # fmt: skip
+        ws = wb[names[sheet]]
+    else:
+        if sheet not in names:
+            raise InputDataError(
+                f"找不到工作表 (sheet)「{sheet}」",
+                file=str(path),
+                sheet=str(sheet),
+                fix=f"已有工作表：{', '.join(names)}",
+            )
+        ws = wb[sheet]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        top = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+                    rows[r - 1][c - 1] = top
+    return rows, ws.title
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_keywords: Iterable[str] = (),
+) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table`.
+
+    Parameters
+    ----------
+    path : str or Path
+    sheet : str or int, optional
+        XLSX worksheet by name or 0-based index (default: the first).
+    header_keywords : iterable of str
+        Column names one of which the header row contains; rows above it (titles) are skipped.
+        When none is found, the first row is the header.
+
+    Raises
+    ------
+    InputDataError
+        Missing or empty file, undecodable CSV, unreadable XLSX, unknown sheet, header only.
+    """
+    path = Path(path)
+    data = _check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, sheet_name = _read_xlsx(path, data, sheet)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        try:
+            enc = detect_encoding(data)
+        except ValueError:
+            raise InputDataError(
+                "无法识别文件编码 (encoding)：既不是 UTF-8 也不是 GBK/GB18030",
+                file=str(path),
+                fix="在 Excel 中另存为「CSV UTF-8」或 XLSX",
+            ) from None
+        text = data.decode(enc)
+        sep = "\t" if suffix == ".tsv" else None
+        try:
+            raw = pd.read_csv(
+                io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                sep=sep, engine="python",
+            )  # fmt: skip
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise InputDataError(
+                f"CSV 格式有误 (malformed CSV)：{exc}".splitlines()[0], file=str(path),
+                fix="检查分隔符与引号；建议另存为 XLSX",
+            ) from None  # fmt: skip
+        rows = [[None if v == "" else v for v in r] for r in raw.itertuples(index=False)]
+        sheet_name = None
+    elif suffix == ".xls":
+        raise InputDataError(
+            "不支持旧版 Excel (.xls) 文件", file=str(path), fix="用 Excel 另存为 .xlsx 后再试"
+        )
+    else:
+        raise InputDataError(
+            f"不支持的文件类型 (file type) {suffix or '（无扩展名）'}",
+            file=str(path),
+            fix="使用 .xlsx、.csv 或 .yaml 文件",
+        )
+    if not rows:
+        raise InputDataError("表格为空 (empty sheet)", file=str(path), sheet=sheet_name)
+    keys = list(header_keywords)
+    hdr = _find_header(rows, keys)
+    if hdr is None:
+        if keys:
+            raise InputDataError(
+                f"找不到表头 (header)：前 30 行中没有「{'」「'.join(keys[:4])}」等列名",
+                file=str(path),
+                sheet=sheet_name,
+                fix="确认选择了正确的工作表，且表头使用标准列名（见 docs/formats.md）",
+            )
+        hdr = 0
+    frame = _frame(rows, hdr, 1)
+    if frame.empty:
+        raise InputDataError(
+            "只有表头，没有数据行 (header only)", file=str(path), sheet=sheet_name, row=hdr + 1
+        )
+    return Table(frame, str(path), sheet_name, hdr + 1)
