@@ -181,7 +181,9 @@ class Condition(BaseModel):
             return False
 
     def describe(self) -> str:
-        return f"{self.fact} {self.op} {self.value}"
+        v = self.value
+        shown = f"{v:g}" if isinstance(v, float) and not isinstance(v, bool) else v
+        return f"{self.fact} {self.op} {shown}"
 
 
 class CapRule(BaseModel):

@@ -74,6 +74,8 @@ def round_score(x: float, decimals: int = 2, mode: str = "half_up") -> float:
             f"未知的舍入方式 (rounding mode) {mode!r}",
             fix=f"可选：{', '.join(ROUNDING_MODES)}",
         ) from None
+    if abs(x) >= 1e15:  # beyond float's decimal precision: nothing to round
+        return float(x)
     q = Decimal(1).scaleb(-decimals)
     out = float(Decimal(repr(float(x))).quantize(q, rounding=rmode))
     return out + 0.0  # turn -0.0 into 0.0

@@ -84,7 +84,9 @@ def _match_evidence(
             continue
         out[lf.code] = item
     for lf in leaves:
-        if lf.code not in out:
+        if lf.code not in out and lf.rule.name == "budget_execution" and evidence.budget:
+            out[lf.code] = EvidenceItem()  # scored from the project's budget figures
+        elif lf.code not in out:
             probs.add(
                 f"缺少指标 {lf.code}「{lf.name}」的证据 (missing evidence)",
                 file=evidence.source,
@@ -132,9 +134,8 @@ def _score_leaf(
         why = f"（{item.reason}）" if item.reason and not own_reason else ""
         reasons.append(f"扣减 {item.deduction:g} 分{why}")
     lost = round_score(max(w - s, 0.0), prof.decimals, prof.rounding)
-    reason = "；".join(reasons)
-    if lost > 0 and reason:
-        reason = f"{reason}，扣 {lost:.{prof.decimals}f} 分"
+    # No points lost (e.g. 94.99/95·10 rounds to 10.00): no 扣分原因.
+    reason = f"{'；'.join(reasons)}，扣 {lost:.{prof.decimals}f} 分" if lost > 0 and reasons else ""
     all_flags = sorted(set(flags + out.flags))
     row = {
         "code": lf.code,
