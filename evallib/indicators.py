@@ -112,7 +112,10 @@ class Indicator(BaseModel):
     @field_validator("rule", mode="before")
     @classmethod
     def _rule_shorthand(cls, v: Any) -> Any:
-        return {"type": v} if isinstance(v, str) else v
+        v = {"type": v} if isinstance(v, str) else v
+        if isinstance(v, dict) and isinstance(v.get("type"), str):
+            v = {**v, "type": resolve_rule_name(v["type"])}  # 正向 → positive
+        return v
 
     @property
     def is_leaf(self) -> bool:
@@ -223,8 +226,9 @@ class IndicatorSystem(BaseModel):
         file = self.source
 
         def where(n: Indicator, column: str | None = None, value: Any = None) -> dict[str, Any]:
-            return {"file": file, "row": n.row, "column": column or f"指标 {n.code}「{n.name}」",
-                    "value": value}  # fmt: skip
+            ident = f"指标 {n.code}「{n.name}」"
+            return {"file": file, "row": n.row, "value": value,
+                    "column": f"{ident} → {column}" if column else ident}  # fmt: skip
 
         seen: dict[str, Indicator] = {}
         leaves: list[CompiledLeaf] = []
@@ -260,11 +264,12 @@ class IndicatorSystem(BaseModel):
                 fix="调整一级指标分值，或修改 total（如预算执行率不计分时为 90）",
             )
         scale = self.grading.scale
-        if isinstance(scale, str):
+        if not isinstance(scale, GradeScale):
             from .grading import get_grade_scale
+            from .profiles import get_profile
 
             try:
-                scale = get_grade_scale(scale)
+                scale = get_grade_scale(scale or get_profile(self.profile).grade_scale)
             except EvalError as exc:
                 probs.extend(exc.with_file(file or ""))
                 scale = None
@@ -316,7 +321,9 @@ class IndicatorSystem(BaseModel):
         ok = True
         if target is not None and rule.operators is not None and target.is_numeric:
             if target.operator not in rule.operators:
-                sym = target.operator or "无运算符"
+                sym = {">=": "≥", "<=": "≤"}.get(
+                    target.operator or "", target.operator
+                ) or "无运算符"
                 probs.add(
                     f"指标值运算符「{sym}」与评分规则 {name}（{rule.label}）不一致 "
                     "(operator/rule mismatch)",

@@ -125,10 +125,14 @@ class EvaluationResult:
     # ------------------------------------------------------------------ views
     def level_scores(self, level: int = 1) -> pd.DataFrame:
         """Subtotals at one level (1 = 一级), in system order."""
-        sub = self.subtotals[self.subtotals["level"] == level]
-        if level == 1 and sub.empty:  # single-level system
-            sub = self.indicators[["code", "name", "points", "score", "lost"]]
-        return sub.reset_index(drop=True)
+        cols = ["code", "name", "points", "score", "lost"]
+        parts = [self.subtotals.loc[self.subtotals["level"] == level, cols],
+                 self.indicators.loc[self.indicators["level"] == level, cols]]  # fmt: skip
+        out = pd.concat([p for p in parts if not p.empty]) if any(
+            not p.empty for p in parts) else parts[0]  # fmt: skip
+        key = out["code"].map(lambda c: tuple(int(x) if x.isdigit() else x
+                                              for x in str(c).split(".")))  # fmt: skip
+        return out.iloc[key.argsort(kind="stable")].reset_index(drop=True)
 
     def score_sheet(self) -> pd.DataFrame:
         """The 评分表 as a DataFrame with Chinese headers."""

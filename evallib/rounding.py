@@ -55,8 +55,11 @@ def round_score(x: float, decimals: int = 2, mode: str = "half_up") -> float:
 
     Notes
     -----
-    ``Decimal(repr(x))`` is used so that ``2.145`` (stored as 2.14499999...) rounds as the user
-    reads it: ``round_score(2.145) == 2.15`` and ``round_score(0.125) == 0.13``.
+    The float is first written with 15 significant digits (Excel's precision), so that both a
+    typed ``2.145`` (stored as 2.14499999...) and a computed ``112.6 / 120 * 15`` (stored as
+    14.074999999999999, true value 14.075) round as the user reads them, as Excel's ``ROUND``
+    and Oracle's decimal ``ROUND`` do: ``round_score(2.145) == 2.15``,
+    ``round_score(0.125) == 0.13``, ``round_score(112.6 / 120 * 15) == 14.08``.
 
     Examples
     --------
@@ -77,7 +80,7 @@ def round_score(x: float, decimals: int = 2, mode: str = "half_up") -> float:
     if abs(x) >= 1e15:  # beyond float's decimal precision: nothing to round
         return float(x)
     q = Decimal(1).scaleb(-decimals)
-    out = float(Decimal(repr(float(x))).quantize(q, rounding=rmode))
+    out = float(Decimal(format(float(x), ".15g")).quantize(q, rounding=rmode))
     return out + 0.0  # turn -0.0 into 0.0
 
 

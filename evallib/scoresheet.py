@@ -63,6 +63,11 @@ def write_score_sheet(result: EvaluationResult, fh: BinaryIO) -> None:
             c = ws.cell(row, j, v)
             c.border = _BORDER
             c.alignment = _WRAP
+        level = int(r.get("level", len(parents) + 1))
+        if level <= len(parents):  # a leaf above the deepest level (e.g. 预算执行率 at 一级)
+            ws.cell(row, level, r["name"])
+            ws.merge_cells(start_row=row, end_row=row, start_column=level,
+                           end_column=len(parents) + 1)  # fmt: skip
         ws.cell(row, len(parents) + 2).number_format = num
         ws.cell(row, len(parents) + 5).number_format = num
     for j in range(1, len(parents) + 1):

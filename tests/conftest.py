@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from evallib import Evidence, evaluate
 from evallib.indicators import system_from_dict
+
+# No per-example deadline: the first example of a test may load templates or pandas (cold
+# caches); speed is measured by benchmarks, not unit tests.
+settings.register_profile(
+    "evallib", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("evallib")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

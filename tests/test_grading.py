@@ -38,8 +38,11 @@ def test_presets(scale: str, total: float, grade: str | None) -> None:
 def test_non_chinese_labels_and_gap_error() -> None:
     scale = GradeScale(
         name="letters",
-        bands=[GradeBand(label="A", lower=85), GradeBand(label="B", lower=70, upper=85),
-               GradeBand(label="C", lower=0, upper=60)],  # fmt: skip
+        bands=[
+            GradeBand(label="A", lower=85),
+            GradeBand(label="B", lower=70, upper=85),
+            GradeBand(label="C", lower=0, upper=60),
+        ],
     )
     assert scale.assign(85) == "A" and scale.assign(70) == "B"
     with pytest.raises(GradeError, match="65"):

@@ -163,7 +163,9 @@ class TestAlign:
             align(parse_value(actual), parse_value(target), file="e.csv", row=4)
 
 
-@pytest.mark.parametrize(("text", "value"), [("10", 10), ("1,200", 1200), ("１２.５", 12.5), (7, 7)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("10", 10), ("1,200", 1200), ("１２.５", 12.5), (7, 7)]
+)
 def test_parse_number(text: object, value: float) -> None:
     assert parse_number(text) == value
 

@@ -25,6 +25,7 @@ from evallib.rounding import round_half_up, round_score
         (10.0, 2, 10.0),
         (0.0, 2, 0.0),
         (1234.5678, 1, 1234.6),
+        (112.6 / 120 * 15, 2, 14.08),  # computed 14.074999999999999; Excel ROUND gives 14.08
     ],
 )
 def test_half_up(x: float, d: int, expected: float) -> None:

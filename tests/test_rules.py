@@ -5,7 +5,7 @@ the formulas are quoted from RULES.md, whose §3 example (t = 100, a = 125 → 0
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from evallib.errors import EvidenceError, IndicatorSystemError, UnitMismatchError
@@ -44,7 +44,10 @@ def test_positive_flags() -> None:
     assert "over_achievement" not in score_leaf("positive", {"actual": "129.9"}, 5, "≥100")["flags"]
     assert "target_zero" in score_leaf("positive", {"actual": "3"}, 5, "≥0")["flags"]
     assert "negative_actual_clamped" in score_leaf("positive", {"actual": "-1"}, 5, "≥3")["flags"]
-    assert "possible_fraction_percent" in score_leaf("positive", {"actual": "0.96"}, 5, "≥95%")["flags"]
+    assert (
+        "possible_fraction_percent"
+        in score_leaf("positive", {"actual": "0.96"}, 5, "≥95%")["flags"]
+    )
 
 
 def test_reason_sentence() -> None:
@@ -186,7 +189,9 @@ def test_qualitative_variant_80_50() -> None:
     with pytest.raises(EvidenceError):
         score_leaf("qualitative", item, 10)
     # default midpoint under 80/50: (5 + 8) / 2 = 6.5
-    assert score_leaf("qualitative", {"actual": "部分达成"}, 10, profile="tiers_80_50")["score"] == 6.5
+    assert (
+        score_leaf("qualitative", {"actual": "部分达成"}, 10, profile="tiers_80_50")["score"] == 6.5
+    )
 
 
 def test_qualitative_flags() -> None:
@@ -219,8 +224,10 @@ def test_banded_validation() -> None:
         score_leaf(system_gap, {"actual": "80"}, 5)
 
 
-# ------------------------------------------------------------------ yes/no, deduction, criteria, manual
-@pytest.mark.parametrize(("actual", "expected"), [("是", 3.0), ("否", 0.0), ("有", 3.0), (True, 3.0)])
+# ------------------------------------------------------------------ yes/no, deduction, criteria
+@pytest.mark.parametrize(
+    ("actual", "expected"), [("是", 3.0), ("否", 0.0), ("有", 3.0), (True, 3.0)]
+)
 def test_yes_no(actual: object, expected: float) -> None:
     assert score_leaf("yes_no", {"actual": actual}, 3)["score"] == expected
 
@@ -247,7 +254,10 @@ def test_deduction(item: dict, expected: float) -> None:
 
 
 def test_criteria() -> None:
-    rule = {"type": "criteria", "criteria": [{"text": "甲", "points": 1}, {"text": "乙", "points": 2}]}
+    rule = {
+        "type": "criteria",
+        "criteria": [{"text": "甲", "points": 1}, {"text": "乙", "points": 2}],
+    }
     assert score_leaf(rule, {"met": [True, True]}, 3)["score"] == 3.0
     row = score_leaf(rule, {"met": [True, False]}, 3)
     assert row["score"] == 1.0 and "乙" in row["reason"]
@@ -326,9 +336,19 @@ def test_budget_rate_given_directly_and_missing() -> None:
         ({"actual": "85.5%"}, "from_survey", 7.6),  # 85.5/90·8 = 7.6
         ({"actual": 0.855}, "from_survey", 7.6),  # fraction accepted
         ({"actual": "86"}, {"type": "from_survey", "metric": "score"}, 7.64),  # 86/90·8 = 7.644
-        ({"actual": "93%"}, {"type": "from_survey", "method": "bands", "bands": [
-            {"low": 95, "fraction": 1}, {"low": 90, "high": 95, "fraction": 0.8},
-            {"high": 90, "fraction": 0.5}]}, 6.4),  # fmt: skip
+        (
+            {"actual": "93%"},
+            {
+                "type": "from_survey",
+                "method": "bands",
+                "bands": [
+                    {"low": 95, "fraction": 1},
+                    {"low": 90, "high": 95, "fraction": 0.8},
+                    {"high": 90, "fraction": 0.5},
+                ],
+            },
+            6.4,
+        ),
     ],
 )
 def test_from_survey(item: dict, rule: object, expected: float) -> None:
@@ -359,9 +379,6 @@ def test_unit_mismatch_is_reported() -> None:
 
 
 # ------------------------------------------------------------------ properties (hypothesis)
-settings.register_profile("ci", deadline=None, max_examples=60,
-                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
-settings.load_profile("ci")
 
 weights = st.sampled_from([1, 2, 3.5, 4, 5, 8, 10, 15, 20])
 values = st.floats(min_value=-50, max_value=1000, allow_nan=False).map(lambda x: round(x, 2))
