@@ -328,7 +328,7 @@ def tier_bands(w: float, bounds: tuple[float, float]) -> dict[str, tuple[float, 
     """
     hi, lo = bounds
     top, mid = round_half_up(hi * w, 2), round_half_up(lo * w, 2)
-    return {"achieved": (top, w), "partial": (mid, top), "not_achieved": (0.0, mid)}
+    return {"achieved": (top, float(w)), "partial": (mid, top), "not_achieved": (0.0, mid)}
 
 
 def _tier_of_score(s: float, bands: dict[str, tuple[float, float]]) -> str:

@@ -205,10 +205,17 @@ def evaluate(
 
     Examples
     --------
-    >>> from evallib import templates, load_evidence
-    >>> res = evaluate(templates.load("key_project"), load_evidence(templates.example_evidence()))
-    >>> res.grade in ("优", "良", "中", "差")
-    True
+    >>> from evallib import Evidence
+    >>> from evallib.indicators import system_from_dict
+    >>> system = system_from_dict({"name": "示例", "total": 10, "indicators": [
+    ...     {"code": "1", "name": "完成率", "points": 6, "target": "≥95%", "rule": "positive"},
+    ...     {"code": "2", "name": "办理时限", "points": 4, "target": "≤30天", "rule": "auto"}]})
+    >>> ev = Evidence(indicators={"1": {"actual": "90%"}, "2": {"actual": "40天"}})
+    >>> res = evaluate(system, ev)
+    >>> res.indicators[["code", "score", "lost"]].values.tolist()
+    [['1', 5.68, 0.32], ['2', 3.0, 1.0]]
+    >>> res.total
+    8.68
     """
     prof = get_profile(profile or system.profile)
     scale = get_grade_scale(grade_scale or system.grading.scale or prof.grade_scale)
