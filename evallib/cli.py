@@ -8,6 +8,8 @@ atomically, so a failed run leaves no output files.
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import logging
 import shutil
 import sys
@@ -75,6 +77,62 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_weights(args: argparse.Namespace) -> int:
+    from . import weighting as wt
+
+    if args.action == "template":
+        system = load_system(args.system)
+        data = wt.write_template(system, args.experts)
+        atomic_write_bytes(args.out, data)
+        n_blocks = len(wt.workbook._blocks_of(system))
+        msg = f"已生成专家判断矩阵模板：{args.out}（{args.experts} 位专家，"
+        print(f"{msg}每人 {n_blocks} 个判断矩阵）")
+        return 0
+    judgements = wt.read_workbook(args.workbook)
+    res = wt.weigh_workbook(
+        judgements, method=args.method, aggregate=args.aggregate, threshold=args.threshold,
+        ri_table=args.ri, exclude_inconsistent=args.exclude_inconsistent, total=args.total,
+        decimals=args.decimals,
+    )  # fmt: skip
+    new_system = res.system_with_points()
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):  # fmt: skip
+        print(f"各专家一致性检验（CR < {args.threshold:.2f} 为通过）：")
+        print(res.expert_table().round(4).to_string(index=False))
+        print("\n判断矩阵集结结果：")
+        print(res.block_table().round(4).to_string(index=False))
+        print("\n指标权重与分值：")
+        print(res.weights_table().round(4).to_string(index=False))
+    if args.out:
+        out = Path(args.out)
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+            res.weights_table().to_excel(xw, sheet_name="权重与分值", index=False)
+            res.expert_table().to_excel(xw, sheet_name="专家一致性", index=False)
+            res.block_table().to_excel(xw, sheet_name="判断矩阵", index=False)
+        payload = res.to_dict()
+        payload["provenance"] = Provenance(inputs=_inputs(args.workbook)).to_dict()
+        atomic_write_bytes(out / "权重结果.xlsx", buf.getvalue())
+        atomic_write_text(
+            out / "weights.json",
+            json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n",
+        )
+        atomic_write_text(out / "指标体系_赋权.yaml", new_system.to_yaml())
+        names = "，".join(
+            str(out / f) for f in ("权重结果.xlsx", "weights.json", "指标体系_赋权.yaml")
+        )
+        print(f"\n已写出：{names}")
+    return 0
+
+
+def _round_floats(x: object) -> object:
+    from .results import _clean
+
+    return _clean(x)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evallib", description="预算绩效评价工作台 (evallib)")
     p.add_argument("--version", action="version", version=f"evallib {__version__}")
@@ -105,6 +163,42 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("name")
     cp.add_argument("dest")
     t.set_defaults(func=_cmd_templates)
+
+    w = sub.add_parser("weights", help="指标赋权：专家判断矩阵模板、层次分析法 (AHP) 计算")
+    wsub = w.add_subparsers(dest="action", required=True)
+    wt_ = wsub.add_parser("template", help="按指标体系生成专家判断矩阵 Excel 模板")
+    wt_.add_argument("system", help="指标体系：YAML/XLSX 文件或模板名")
+    wt_.add_argument("--experts", type=int, default=7, help="专家人数（默认 7）")
+    wt_.add_argument("--out", default="专家判断矩阵.xlsx", help="输出文件")
+    wa = wsub.add_parser("ahp", help="读取专家填写的判断矩阵，计算权重与分值")
+    wa.add_argument("workbook", help="专家填写后的判断矩阵工作簿")
+    wa.add_argument(
+        "--method",
+        default="eigen",
+        choices=["eigen", "geometric", "normalized_columns"],
+        help="eigen 特征向量法（默认）、geometric 方根法、normalized_columns 和积法",
+    )
+    wa.add_argument(
+        "--aggregate",
+        default="aij",
+        choices=["aij", "aip"],
+        help="群决策集结：aij 判断矩阵几何平均（默认）、aip 权重几何平均",
+    )
+    wa.add_argument("--threshold", type=float, default=0.10, help="一致性比率阈值（默认 0.10）")
+    wa.add_argument(
+        "--ri",
+        default="saaty1980",
+        help="随机一致性指标表：saaty1980（默认）、saaty2005、chinese、alonso_lamata、donegan_dodd",
+    )
+    wa.add_argument(
+        "--exclude-inconsistent", action="store_true", help="剔除未通过一致性检验的专家"
+    )
+    wa.add_argument("--total", type=float, default=None, help="总分（默认取指标体系的总分）")
+    wa.add_argument("--decimals", type=int, default=0, help="分值保留小数位（默认 0，整数）")
+    wa.add_argument(
+        "--out", default=None, help="输出目录：权重结果.xlsx、weights.json、指标体系_赋权.yaml"
+    )
+    w.set_defaults(func=_cmd_weights)
     return p
 
 

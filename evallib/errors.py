@@ -20,6 +20,7 @@ __all__ = [
     "EvalError",
     "EvidenceError",
     "GradeError",
+    "InconsistentJudgementError",
     "IndicatorSystemError",
     "InputDataError",
     "Problem",
@@ -181,6 +182,10 @@ class RuleError(EvalError):
 
 class GradeError(EvalError):
     """A total matches no band of the grade scale (评价等级), or a scale is malformed."""
+
+
+class InconsistentJudgementError(EvalError):
+    """A pairwise comparison matrix (判断矩阵) is invalid or too inconsistent (CR ≥ threshold)."""
 
 
 class ConfigError(EvalError):

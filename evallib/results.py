@@ -114,6 +114,7 @@ class EvaluationResult:
     computed_total: float
     grade: str | None
     grade_before_caps: str | None
+    grade_ceiling: str | None
     caps_applied: list[dict[str, Any]]
     vetoes_applied: list[dict[str, Any]]
     warnings: list[str]
@@ -161,6 +162,7 @@ class EvaluationResult:
                 "computed_total": self.computed_total,
                 "grade": self.grade,
                 "grade_before_caps": self.grade_before_caps,
+                "grade_ceiling": self.grade_ceiling,
                 "consequence": self.consequence,
                 "caps_applied": self.caps_applied,
                 "vetoes_applied": self.vetoes_applied,

@@ -268,11 +268,16 @@ def evaluate(
     caps_applied: list[dict[str, Any]] = []
     vetoes_applied: list[dict[str, Any]] = []
     facts = {**metrics, **evidence.facts}
+    ceiling: str | None = None  # tightest cap whose condition holds (used by sensitivity)
     for cap in system.grading.caps:
         found, val = _fact(cap.when.fact, facts, rows)
         if not found:
             warnings.append(f"封顶规则的条件「{cap.when.fact}」没有数据，未检查该规则")
             continue
+        if cap.when.holds(val) and (
+            ceiling is None or scale.rank(cap.max_grade) > scale.rank(ceiling)
+        ):
+            ceiling = cap.max_grade
         if (
             cap.when.holds(val)
             and grade is not None
@@ -312,6 +317,7 @@ def evaluate(
         computed_total=total,
         grade=grade,
         grade_before_caps=grade_before,
+        grade_ceiling=ceiling,
         caps_applied=caps_applied,
         vetoes_applied=vetoes_applied,
         warnings=warnings,

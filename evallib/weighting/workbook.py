@@ -1,0 +1,372 @@
+"""The expert judgement workbook (专家判断矩阵.xlsx): write a template from an indicator system,
+read the filled workbook back, weigh it.
+
+Layout: a sheet 说明 (the 1–9 scale), one sheet per expert (专家1, 专家2, ...) holding one
+block per parent indicator with two or more children (the top level first, as 总目标).  Each
+block is headed by a row ``判断矩阵 | <parent code> | <parent name>``, then a header row with
+the children's names, then one row per child: ``code | name | judgements...``.  The expert
+fills the upper triangle (how much more important the row indicator is than the column
+indicator, 1–9 or 1/2–1/9); the diagonal is 1 and the lower triangle is computed.  A hidden
+sheet ``_结构`` keeps the indicator system the template was made from, so the workbook can be
+weighed without it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import InconsistentJudgementError, InputDataError, Problem
+from ..indicators import Indicator, IndicatorSystem, system_from_dict
+from .ahp import DEFAULT_RI, parse_judgement
+from .group import GroupAHPResult, group_ahp
+from .points import ROOT, HierarchyWeights, apply_points, hierarchical
+
+__all__ = [
+    "Block",
+    "Judgements",
+    "WorkbookWeights",
+    "bootstrap_leaf_points",
+    "read_workbook",
+    "weigh_workbook",
+    "write_template",
+]
+
+META = "_结构"
+SCALE_TEXT = [
+    ("1", "同等重要"), ("3", "稍微重要"), ("5", "明显重要"), ("7", "强烈重要"),
+    ("9", "极端重要"), ("2、4、6、8", "上述相邻判断的中间值"),
+    ("1/3、1/5…1/9", "行指标不如列指标重要时，填写相应的倒数"),
+]  # fmt: skip
+_FILL = PatternFill("solid", fgColor="FFF2CC")
+_GREY = PatternFill("solid", fgColor="EEEEEE")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One judgement matrix: a parent indicator and its children, with each expert's matrix."""
+
+    parent: str
+    parent_name: str
+    codes: list[str]
+    names: list[str]
+    matrices: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """Everything read from a filled workbook."""
+
+    system: IndicatorSystem
+    experts: list[str]
+    blocks: list[Block]
+    source: str
+
+
+def _blocks_of(system: IndicatorSystem) -> list[tuple[str, str, list[Indicator]]]:
+    out = [(ROOT, "总目标", system.indicators)] if len(system.indicators) > 1 else []
+    for _, node in system.walk():
+        if len(node.children) > 1:
+            out.append((node.code or "", node.name, node.children))
+    return out
+
+
+def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) -> bytes:
+    """The expert workbook for ``system`` as XLSX bytes (write it atomically)."""
+    names = [f"专家{i}" for i in range(1, experts + 1)] if isinstance(experts, int) else list(
+        experts)  # fmt: skip
+    if not names:
+        raise InputDataError("专家人数至少为 1 (experts)")
+    wb = Workbook()
+    info = wb.active
+    info.title = "说明"
+    info.append([f"{system.name} — 专家判断矩阵"])
+    info["A1"].font = Font(bold=True, size=14)
+    info.append(["请在各专家工作表中填写黄色单元格（上三角）：行指标相对于列指标的重要程度。"])
+    info.append(["标度", "含义"])
+    for row in SCALE_TEXT:
+        info.append(list(row))
+    info.append([])
+    info.append(["对角线为 1，下三角自动取倒数，无需填写。可以填写 3 或 1/3 这样的分数。"])
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 60
+    blocks = _blocks_of(system)
+    for expert in names:
+        ws = wb.create_sheet(expert)
+        ws.append([f"专家判断矩阵（{expert}）"])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["专家姓名（可选）："])
+        dv = DataValidation(
+            type="list", allow_blank=True, showErrorMessage=True,
+            formula1='"9,8,7,6,5,4,3,2,1,1/2,1/3,1/4,1/5,1/6,1/7,1/8,1/9"',
+            errorTitle="标度", error="请从 1–9 或 1/2–1/9 中选择",
+        )  # fmt: skip
+        ws.add_data_validation(dv)
+        r = 4
+        for parent, pname, children in blocks:
+            n = len(children)
+            ws.cell(r, 1, "判断矩阵").font = Font(bold=True)
+            ws.cell(r, 2, parent)
+            ws.cell(r, 3, pname).font = Font(bold=True)
+            ws.cell(r + 1, 1, "编码")
+            ws.cell(r + 1, 2, "指标")
+            for j, c in enumerate(children):
+                ws.cell(r + 1, 3 + j, c.name).alignment = Alignment(wrap_text=True)
+            for i, c in enumerate(children):
+                row = r + 2 + i
+                ws.cell(row, 1, c.code)
+                ws.cell(row, 2, c.name)
+                for j in range(n):
+                    cell = ws.cell(row, 3 + j)
+                    if i == j:
+                        cell.value = 1
+                        cell.fill = _GREY
+                    elif i < j:
+                        cell.fill = _FILL
+                        dv.add(cell)
+                    else:
+                        upper = f"{get_column_letter(3 + i)}{r + 2 + j}"
+                        cell.value = f'=IF({upper}="","",1/{upper})'
+                        cell.fill = _GREY
+                        cell.number_format = "0.000"
+            r += n + 3
+        ws.column_dimensions["A"].width = 10
+        ws.column_dimensions["B"].width = 22
+        for j in range(3, 3 + max((len(b[2]) for b in blocks), default=0)):
+            ws.column_dimensions[get_column_letter(j)].width = 14
+    meta = wb.create_sheet(META)
+    meta.sheet_state = "hidden"
+    meta.append(["experts", json.dumps(names, ensure_ascii=False)])
+    text = system.to_yaml()
+    for k in range(0, len(text), 30000):
+        meta.append(["system", text[k : k + 30000]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read_workbook(path: str | Path) -> Judgements:
+    """Read a filled expert workbook; every problem (missing sheet, empty or text cell,
+    off-scale value) is reported together, naming expert sheet and cell.
+
+    Raises
+    ------
+    InputDataError
+        Not an evallib expert workbook, missing expert sheet.
+    InconsistentJudgementError
+        Bad cells (with sheet and cell reference).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError("文件不存在 (file not found)", file=str(path))
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # zip/xml errors from a non-XLSX file
+        raise InputDataError(
+            f"无法作为 Excel (XLSX) 文件打开：{type(exc).__name__}", file=str(path)
+        ) from None
+    if META not in wb.sheetnames:
+        raise InputDataError(
+            f"不是 evallib 生成的专家判断矩阵工作簿：缺少隐藏工作表「{META}」",
+            file=str(path),
+            fix="用 evallib weights template 生成模板，专家在模板上填写",
+        )
+    meta = wb[META]
+    experts: list[str] = []
+    chunks: list[str] = []
+    for key, val, *_ in meta.iter_rows(values_only=True):
+        if key == "experts":
+            experts = json.loads(val)
+        elif key == "system":
+            chunks.append(val or "")
+    system = system_from_dict(yaml.safe_load("".join(chunks)), source=f"{path}#{META}")
+    blocks_def = _blocks_of(system)
+    probs: list[Problem] = []
+    matrices: dict[str, dict[str, np.ndarray]] = {b[0]: {} for b in blocks_def}
+    for expert in experts:
+        if expert not in wb.sheetnames:
+            probs.append(Problem(
+                f"缺少专家工作表「{expert}」(missing expert sheet)", file=str(path), sheet=expert,
+                fix=f"恢复该工作表；现有工作表：{', '.join(s for s in wb.sheetnames if s != META)}",
+            ))  # fmt: skip
+            continue
+        ws = wb[expert]
+        starts = {
+            str(ws.cell(r, 2).value): r
+            for r in range(1, ws.max_row + 1)
+            if ws.cell(r, 1).value == "判断矩阵"
+        }
+        for parent, pname, children in blocks_def:
+            r0 = starts.get(str(parent))
+            if r0 is None:
+                probs.append(Problem(f"找不到「{pname}」的判断矩阵", file=str(path), sheet=expert,
+                                     fix="不要删除或移动模板中的矩阵块"))  # fmt: skip
+                continue
+            n = len(children)
+            a = np.ones((n, n))
+            for i in range(n):
+                for j in range(i + 1, n):
+                    cell = ws.cell(r0 + 2 + i, 3 + j)
+                    ref = f"{get_column_letter(3 + j)}{r0 + 2 + i}"
+                    what = f"单元格 {ref}（{children[i].name} 对 {children[j].name}）"
+                    if cell.value is None or str(cell.value).strip() == "":
+                        probs.append(Problem(f"{what} 未填写", file=str(path), sheet=expert,
+                                             column=ref, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        continue
+                    try:
+                        x = parse_judgement(cell.value)
+                    except (ValueError, TypeError, ZeroDivisionError):
+                        probs.append(Problem(
+                            f"{what} 应为数值，如 3 或 1/3", file=str(path), sheet=expert,
+                            column=ref, value=cell.value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        continue
+                    if not 1 / 9 - 1e-6 <= x <= 9 + 1e-6:
+                        probs.append(Problem(
+                            f"{what} 超出 1/9–9 的标度范围", file=str(path), sheet=expert,
+                            column=ref, value=cell.value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        continue
+                    a[i, j], a[j, i] = x, 1 / x
+            matrices[parent][expert] = a
+    if probs:
+        raise InconsistentJudgementError(problems=probs)
+    blocks = [
+        Block(p, pn, [c.code or "" for c in ch], [c.name for c in ch], matrices[p])
+        for p, pn, ch in blocks_def
+    ]
+    return Judgements(system, experts, blocks, str(path))
+
+
+@dataclass(frozen=True)
+class WorkbookWeights:
+    """Weights from an expert workbook: per-block group results, hierarchy and new 分值."""
+
+    judgements: Judgements
+    groups: dict[str, GroupAHPResult]
+    hierarchy: HierarchyWeights
+    params: dict[str, Any]
+
+    def system_with_points(self) -> IndicatorSystem:
+        """The indicator system with the new 分值 (rule parameters rescaled)."""
+        return apply_points(self.judgements.system, self.hierarchy.points(), self.hierarchy.total)
+
+    def expert_table(self) -> pd.DataFrame:
+        """Per block and expert: CR and inclusion (Chinese headers)."""
+        rows = []
+        for b in self.judgements.blocks:
+            g = self.groups[b.parent]
+            for expert, r in g.experts.iterrows():
+                rows.append({"判断矩阵": b.parent_name, "专家": expert, "CR": r["cr"],
+                             "一致性": "通过" if r["consistent"] else "未通过",
+                             "是否纳入": "是" if r["included"] else "否",
+                             "相容性 GCOMPI": r["gcompi"]})  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def block_table(self) -> pd.DataFrame:
+        """Per block: aggregated CR and Kendall's W of the experts (Chinese headers)."""
+        rows = []
+        for b in self.judgements.blocks:
+            g = self.groups[b.parent]
+            rows.append({
+                "判断矩阵": b.parent_name, "指标数": len(b.codes),
+                "纳入专家数": int(g.experts["included"].sum()),
+                "集结后 CR": g.cr, "Kendall W": None if g.consensus is None else g.consensus.w,
+                "W 检验 p 值": None if g.consensus is None else g.consensus.p_value,
+            })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def weights_table(self) -> pd.DataFrame:
+        """Every indicator: local and global weight and 分值 (Chinese headers)."""
+        t = self.hierarchy.table
+        return pd.DataFrame({
+            "编码": t["code"], "指标": t["name"], "层级": t["level"],
+            "局部权重": t["local_weight"], "全局权重": t["global_weight"], "分值": t["points"],
+        })  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "params": self.params,
+            "blocks": {
+                p: {"weights": {k: float(v) for k, v in g.weights.items()}, "cr": g.cr,
+                    "experts": {str(e): {"cr": float(r["cr"]), "included": bool(r["included"])}
+                                for e, r in g.experts.iterrows()},
+                    "kendall_w": None if g.consensus is None else g.consensus.to_dict()}
+                for p, g in self.groups.items()
+            },
+            "indicators": self.hierarchy.table.drop(columns=["is_leaf"]).to_dict("records"),
+        }  # fmt: skip
+
+
+def weigh_workbook(
+    judgements: Judgements,
+    *,
+    method: str = "eigen",
+    aggregate: str = "aij",
+    threshold: float = 0.10,
+    ri_table: str = DEFAULT_RI,
+    exclude_inconsistent: bool = False,
+    total: float | None = None,
+    decimals: int = 0,
+) -> WorkbookWeights:
+    """Group AHP per block, global weights and 分值 (largest remainder at every level)."""
+    groups: dict[str, GroupAHPResult] = {}
+    probs: list[Problem] = []
+    for b in judgements.blocks:
+        try:
+            groups[b.parent] = group_ahp(
+                b.matrices, aggregate=aggregate, method=method,  # type: ignore[arg-type]
+                exclude_inconsistent=exclude_inconsistent, threshold=threshold,
+                ri_table=ri_table, labels=b.codes,
+                where={"file": judgements.source, "column": f"判断矩阵「{b.parent_name}」"},
+            )  # fmt: skip
+        except InconsistentJudgementError as exc:
+            probs.extend(exc.problems)
+    if probs:
+        raise InconsistentJudgementError(problems=probs)
+    hier = hierarchical(judgements.system, groups, total=total, decimals=decimals)
+    params = {"method": method, "aggregate": aggregate, "threshold": threshold,
+              "ri_table": ri_table, "exclude_inconsistent": exclude_inconsistent,
+              "total": hier.total, "decimals": decimals}  # fmt: skip
+    return WorkbookWeights(judgements, groups, hier, params)
+
+
+def bootstrap_leaf_points(
+    judgements: Judgements,
+    *,
+    n: int = 500,
+    seed: int = 0,
+    method: str = "geometric",
+    total: float | None = None,
+) -> pd.DataFrame:
+    """Leaf 分值 under resampling of the expert panel (for :func:`sensitivity`).
+
+    Each draw resamples the experts with replacement (the same people across all matrices),
+    aggregates each matrix by AIJ, and computes global leaf weights × total (unrounded).
+    """
+    from .ahp import ahp
+
+    rng = np.random.default_rng(seed)
+    experts = judgements.experts
+    tot = judgements.system.total if total is None else total
+    out = []
+    for _ in range(n):
+        pick = rng.integers(0, len(experts), len(experts))
+        local = {}
+        for b in judgements.blocks:
+            logs = np.stack([np.log(b.matrices[experts[k]]) for k in pick])
+            agg = np.exp(logs.mean(axis=0))
+            local[b.parent] = ahp(agg, method, labels=b.codes, scale=False).weights  # type: ignore[arg-type]
+        h = hierarchical(judgements.system, local, total=tot, decimals=2)
+        out.append(h.leaf_weights() * tot)
+    return pd.DataFrame(out).reset_index(drop=True)
