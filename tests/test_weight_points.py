@@ -67,7 +67,7 @@ def test_hierarchical_writes_points_that_add_up_everywhere() -> None:
 
 
 def test_hierarchical_rejects_unknown_node() -> None:
-    with pytest.raises(ConfigError, match="9.9"):
+    with pytest.raises(ConfigError, match=r"9\.9"):
         hierarchical(templates.load("key_project"), {"9.9": {"a": 1}})
 
 

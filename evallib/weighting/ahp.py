@@ -273,7 +273,8 @@ def to_matrix(
     else:
         arr = np.asarray(data, dtype=object)
         if arr.ndim != 2:
-            raise InconsistentJudgementError(f"判断矩阵应为二维方阵 (square)，实际维数为 {arr.ndim}", **loc)
+            msg = f"判断矩阵应为二维方阵 (square)，实际维数为 {arr.ndim}"
+            raise InconsistentJudgementError(msg, **loc)
         raw = arr.tolist()
         lab = [str(x) for x in (labels or range(1, len(raw) + 1))]
     n = len(raw)
