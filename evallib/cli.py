@@ -105,6 +105,8 @@ def _cmd_weights(args: argparse.Namespace) -> int:
         print(res.block_table().round(4).to_string(index=False))
         print("\n指标权重与分值：")
         print(res.weights_table().round(4).to_string(index=False))
+    for w in res.hierarchy.warnings_zh():
+        print(f"提示：{w}")
     if args.out:
         out = Path(args.out)
         buf = io.BytesIO()

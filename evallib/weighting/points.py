@@ -97,6 +97,16 @@ class HierarchyWeights:
     def points(self) -> dict[str, float]:
         return dict(zip(self.table["code"], self.table["points"], strict=True))
 
+    def warnings_zh(self) -> list[str]:
+        """Indicators whose weight is positive but whose 分值 rounded to 0."""
+        t = self.table
+        zero = t[(t["points"] == 0) & (t["global_weight"] > 0)]
+        if zero.empty:
+            return []
+        names = "、".join(f"{c}「{n}」" for c, n in zip(zero["code"], zero["name"], strict=True))
+        return [f"以下指标权重为正但分值取整后为 0：{names}。可保留 1 位小数（decimals=1）"
+                "或调整判断。"]  # fmt: skip
+
     def leaf_weights(self) -> pd.Series:
         leaves = self.table[self.table["is_leaf"]]
         return pd.Series(leaves["global_weight"].to_numpy(), index=leaves["code"], name="weight")

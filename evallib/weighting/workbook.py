@@ -294,6 +294,31 @@ class WorkbookWeights:
             "局部权重": t["local_weight"], "全局权重": t["global_weight"], "分值": t["points"],
         })  # fmt: skip
 
+    def summary_zh(self) -> str:
+        """A paragraph for the report's weighting chapter (Chinese)."""
+        p = self.params
+        method = {"eigen": "特征向量法", "geometric": "方根法", "normalized_columns": "和积法"}[
+            p["method"]
+        ]
+        agg = "判断矩阵几何平均（AIJ）" if p["aggregate"] == "aij" else "权重向量几何平均（AIP）"
+        exp = self.expert_table()
+        n_bad = int((exp["一致性"] == "未通过").sum())
+        worst = self.block_table().sort_values("集结后 CR", ascending=False).iloc[0]
+        text = (
+            f"本次赋权采用层次分析法，邀请 {len(self.judgements.experts)} 位专家对 "
+            f"{len(self.judgements.blocks)} 个判断矩阵进行两两比较，采用{method}计算权重，"
+            f"按{agg}集结专家意见，随机一致性指标取 {p['ri_table']} 表。"
+            f"各专家判断矩阵中有 {n_bad} 个未通过一致性检验（CR ≥ {p['threshold']:.2f}）"
+        )
+        text += "，已予剔除。" if p["exclude_inconsistent"] and n_bad else "。"
+        text += (
+            f"集结后各判断矩阵的一致性比率最大为 {worst['集结后 CR']:.4f}（{worst['判断矩阵']}），"
+            f"{'均通过' if worst['集结后 CR'] < p['threshold'] else '未全部通过'}一致性检验。"
+            "各指标分值按最大余数法取整，各层级分值合计与上级一致，"
+            f"总分 {self.hierarchy.total:g} 分。"
+        )
+        return "".join([text, *self.hierarchy.warnings_zh()])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "params": self.params,
