@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__, templates
 from .errors import EvalError
 from .evidence import load_evidence
-from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
+from .fileio import atomic_write_bytes, atomic_write_text, deterministic_zip, sha256_file
 from .indicators import load_system
 from .results import Provenance
 from .scoring import evaluate
@@ -116,7 +116,7 @@ def _cmd_weights(args: argparse.Namespace) -> int:
             res.block_table().to_excel(xw, sheet_name="判断矩阵", index=False)
         payload = res.to_dict()
         payload["provenance"] = Provenance(inputs=_inputs(args.workbook)).to_dict()
-        atomic_write_bytes(out / "权重结果.xlsx", buf.getvalue())
+        atomic_write_bytes(out / "权重结果.xlsx", deterministic_zip(buf.getvalue()))
         atomic_write_text(
             out / "weights.json",
             json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n",

@@ -17,7 +17,13 @@ import yaml
 
 from .errors import InputDataError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "read_yaml", "sha256_file"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "deterministic_zip",
+    "read_yaml",
+    "sha256_file",
+]
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -71,6 +77,32 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """UTF-8 text version of :func:`atomic_write_bytes`."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Re-pack a zip container (XLSX, DOCX) with fixed entry timestamps and fixed document
+    created/modified properties, so that the same content always gives the same bytes (zip
+    entries and openpyxl's ``dcterms:modified`` otherwise carry the time of writing)."""
+    import io
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    body,
+                )
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def sha256_file(path: str | Path) -> str:

@@ -178,11 +178,12 @@ class EvaluationResult:
 
     def to_excel_bytes(self) -> bytes:
         """The 评分表 workbook as bytes (see :meth:`to_excel`)."""
+        from .fileio import deterministic_zip
         from .scoresheet import write_score_sheet
 
         buf = io.BytesIO()
         write_score_sheet(self, buf)
-        return buf.getvalue()
+        return deterministic_zip(buf.getvalue())
 
     def to_excel(self, path: Any) -> None:
         """Write the 评分表 (Chinese headers, merged parent cells, total and grade rows) to

@@ -121,3 +121,18 @@ def test_cli_bad_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     err = capsys.readouterr().err
     assert rc == 2 and "专家1" in err and "D6" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_outputs_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wbp = tmp_path / "t.xlsx"
+    main(["weights", "template", "ex_ante", "--experts", "3", "--out", str(wbp)])
+    first = wbp.read_bytes()
+    main(["weights", "template", "ex_ante", "--experts", "3", "--out", str(wbp)])
+    assert wbp.read_bytes() == first
+    filled = fill_workbook(wbp, tmp_path / "f.xlsx")
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"o{k}"
+        assert main(["weights", "ahp", str(filled), "--out", str(out)]) == 0
+        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outs[0] == outs[1]

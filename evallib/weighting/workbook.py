@@ -13,6 +13,7 @@ weighed without it.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InconsistentJudgementError, InputDataError, Problem
+from ..fileio import deterministic_zip
 from ..indicators import Indicator, IndicatorSystem, system_from_dict
 from .ahp import DEFAULT_RI, parse_judgement
 from .group import GroupAHPResult, group_ahp
@@ -45,6 +47,7 @@ __all__ = [
 ]
 
 META = "_结构"
+_FIXED_TIME = datetime.datetime(2000, 1, 1)
 SCALE_TEXT = [
     ("1", "同等重要"), ("3", "稍微重要"), ("5", "明显重要"), ("7", "强烈重要"),
     ("9", "极端重要"), ("2、4、6、8", "上述相邻判断的中间值"),
@@ -153,8 +156,9 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
     for k in range(0, len(text), 30000):
         meta.append(["system", text[k : k + 30000]])
     buf = io.BytesIO()
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
     wb.save(buf)
-    return buf.getvalue()
+    return deterministic_zip(buf.getvalue())
 
 
 def read_workbook(path: str | Path) -> Judgements:
