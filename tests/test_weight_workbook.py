@@ -136,3 +136,22 @@ def test_cli_outputs_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert main(["weights", "ahp", str(filled), "--out", str(out)]) == 0
         outs.append({p.name: p.read_bytes() for p in out.iterdir()})
     assert outs[0] == outs[1]
+
+
+def test_expert_spread_sensitivity_end_to_end() -> None:
+    """Weigh key_project from the example panel, score the demo with those 分值, and ask how
+    robust the grade is when the panel is resampled (seeded, reproducible)."""
+    from evallib import evaluate, load_evidence
+    from evallib.weighting import sensitivity
+
+    from .conftest import DEMO_EVIDENCE, ROOT
+
+    j = read_workbook(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx")
+    system = weigh_workbook(j).system_with_points()
+    res = evaluate(system, load_evidence(DEMO_EVIDENCE))
+    samples = bootstrap_leaf_points(j, n=60, seed=5)
+    s1 = sensitivity(res, weight_samples=samples, seed=5)
+    s2 = sensitivity(res, weight_samples=bootstrap_leaf_points(j, n=60, seed=5), seed=5)
+    assert s1.to_dict() == s2.to_dict()
+    assert s1.probabilities.sum() == pytest.approx(1) and s1.n == 60
+    assert s1.total_low <= s1.total_mean <= s1.total_high
