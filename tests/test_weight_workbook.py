@@ -148,7 +148,10 @@ def test_expert_spread_sensitivity_end_to_end() -> None:
 
     j = read_workbook(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx")
     system = weigh_workbook(j).system_with_points()
-    res = evaluate(system, load_evidence(DEMO_EVIDENCE))
+    ev = load_evidence(DEMO_EVIDENCE)
+    for code in ("4.1.1", "4.1.2", "4.1.3", "4.1.4"):  # absolute scores do not survive new 分值
+        ev.indicators[code].score = None
+    res = evaluate(system, ev)
     samples = bootstrap_leaf_points(j, n=60, seed=5)
     s1 = sensitivity(res, weight_samples=samples, seed=5)
     s2 = sensitivity(res, weight_samples=bootstrap_leaf_points(j, n=60, seed=5), seed=5)
