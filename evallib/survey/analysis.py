@@ -1,0 +1,411 @@
+"""Satisfaction scores from cleaned survey data (RULES.md §8): always both figures —
+满意率 (share of the top ``satisfied_top`` levels among valid answers) and 满意度得分 (mean of
+the points) — per item, dimension, overall and group, with 95 % intervals, sample adequacy,
+reliability, optional weights, and importance–performance analysis.
+
+Definitions
+-----------
+valid answer
+    a scale answer (1..k); blanks (空), "不了解/不适用" and skipped items are excluded from the
+    denominator (RULES.md §8), and counted separately.
+item figures
+    rate = satisfied / valid (Wilson interval with FPC); score = mean points (t interval
+    with FPC).
+dimension score
+    per respondent, the item-weighted mean points of their valid answers in the dimension;
+    the dimension score is the mean over respondents (t interval); its rate pools the answers.
+overall index
+    per respondent, the dimension-weighted mean of their dimension scores (dimensions without
+    answers dropped and the weights renormalised); the index is the (weighted) mean over
+    respondents, with a seeded bootstrap interval (percentile, B resamples of respondents) for
+    n ≤ ``bootstrap_max``, else the t interval.  The overall rate pools all valid answers.
+groups
+    the overall rate and index per level of each group variable.
+weights
+    with ``margins`` in the spec, respondents are raked to the population margins; weighted
+    figures use the weights and report the Kish effective sample size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputDataError
+from .clean import CleaningResult, clean
+from .importer import SurveyData
+from .reliability import AlphaResult, bartlett_sphericity, cronbach_alpha, kmo
+from .spec import QuestionnaireSpec
+from .stats import margin_of_error, required_sample_size, t_interval, wilson_interval
+from .weights import WeightResult, rake
+
+__all__ = ["SurveyResult", "analyze", "points_matrix"]
+
+
+def points_matrix(codes: np.ndarray, spec: QuestionnaireSpec) -> np.ndarray:
+    """float32 points per answer (NaN where not a valid scale answer); reverse items flipped."""
+    k = spec.k
+    lut = np.full(256, np.nan, dtype=np.float32)
+    pts = np.array([lv.points for lv in spec.scale], dtype=np.float32)
+    lut[1 : k + 1] = pts
+    p = lut[codes.astype(np.int16) & 0xFF]
+    rev = [j for j, it in enumerate(spec.items) if it.reverse]
+    if rev:
+        p[:, rev] = pts.max() + pts.min() - p[:, rev]
+    return p
+
+
+def _wmean(x: np.ndarray, w: np.ndarray | None) -> tuple[float, float, float]:
+    """Weighted mean, sd and effective n over non-NaN values."""
+    ok = ~np.isnan(x)
+    xs = x[ok].astype(np.float64)
+    if xs.size == 0:
+        return np.nan, np.nan, 0.0
+    if w is None:
+        return float(xs.mean()), float(xs.std(ddof=1)) if xs.size > 1 else np.nan, float(xs.size)
+    ws = w[ok]
+    m = float((ws * xs).sum() / ws.sum())
+    var = float((ws * (xs - m) ** 2).sum() / ws.sum()) * xs.size / max(xs.size - 1, 1)
+    n_eff = ws.sum() ** 2 / (ws * ws).sum()
+    return m, var**0.5, float(n_eff)
+
+
+@dataclass
+class SurveyResult:
+    """All figures of a satisfaction survey; tables have fixed English column names, and the
+    ``*_zh`` methods give the report tables with Chinese headers."""
+
+    spec: QuestionnaireSpec
+    cleaning: CleaningResult
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: dict[str, Any]
+    groups: dict[str, pd.DataFrame]
+    reliability: AlphaResult | None
+    validity: dict[str, Any]
+    sample: dict[str, Any]
+    ipa: pd.DataFrame | None
+    weighting: WeightResult | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ into the evaluation
+    def indicator_value(self, metric: str = "rate") -> str:
+        """The figure for a from_survey indicator, e.g. "91.23%" (rate) or "86.40" (score)."""
+        if metric == "rate":
+            return f"{self.overall['rate'] * 100:.2f}%"
+        return f"{self.overall['score']:.2f}"
+
+    def evidence_item(self, metric: str = "rate") -> dict[str, Any]:
+        """Evidence for the scoring core's ``from_survey`` rule, with the interval as reason."""
+        o = self.overall
+        if metric == "rate":
+            note = (f"有效答卷 {self.cleaning.n_kept} 份，满意率 {o['rate']:.2%}"
+                    f"（95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}）")  # fmt: skip
+        else:
+            note = (f"有效答卷 {self.cleaning.n_kept} 份，满意度得分 {o['score']:.2f}"
+                    f"（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）")  # fmt: skip
+        return {"actual": self.indicator_value(metric), "reason": note}
+
+    # ------------------------------------------------------------------ report tables
+    def items_zh(self) -> pd.DataFrame:
+        t = self.items
+        out = pd.DataFrame({
+            "编码": t["code"], "题目": t["label"], "维度": t["dimension"], "有效回答": t["n_valid"],
+        })  # fmt: skip
+        for lv in self.spec.scale:
+            out[lv.label] = t[f"n_{lv.label}"]
+        out["满意率"] = t["rate"]
+        out["满意率区间"] = [f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"],
+                                                           strict=True)]  # fmt: skip
+        out["满意度得分"] = t["score"]
+        out["得分区间"] = [f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"],
+                                                        strict=True)]  # fmt: skip
+        out["不了解/不适用"] = t["n_dont_know"]
+        out["跳过"] = t["n_skipped"]
+        return out
+
+    def dimensions_zh(self) -> pd.DataFrame:
+        t = self.dimensions
+        return pd.DataFrame({
+            "维度": t["dimension"], "权重": t["weight"], "题目数": t["n_items"],
+            "满意率": t["rate"], "满意度得分": t["score"],
+            "得分区间": [f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"],
+                                                          strict=True)],
+        })  # fmt: skip
+
+    def groups_zh(self, name: str) -> pd.DataFrame:
+        t = self.groups[name]
+        return pd.DataFrame({
+            name: t["level"], "有效答卷": t["n"], "满意率": t["rate"],
+            "满意率区间": [f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"],
+                                                          strict=True)],
+            "满意度得分": t["score"],
+        })  # fmt: skip
+
+    def reliability_zh(self) -> pd.DataFrame:
+        r = self.reliability
+        v = self.validity
+        rows = []
+        if r is not None:
+            rows += [("Cronbach's α", f"{r.alpha:.3f}"),
+                     (f"α 的 {r.confidence:.0%} 区间 (Feldt)", f"{r.ci_low:.3f}–{r.ci_high:.3f}"),
+                     ("标准化 α", f"{r.standardized:.3f}"), ("题目数 / 完整答卷", f"{r.k} / {r.n}")]  # fmt: skip
+        if v:
+            rows += [("KMO", f"{v['kmo']:.3f}"),
+                     ("Bartlett 球形检验 χ²（df）", f"{v['bartlett_chi2']:.1f}（{v['bartlett_df']}）"),
+                     ("Bartlett 检验 p 值", f"{v['bartlett_p']:.3g}")]  # fmt: skip
+        return pd.DataFrame(rows, columns=["指标", "数值"])
+
+    def sample_zh(self) -> pd.DataFrame:
+        s = self.sample
+        rows = [("目标总体规模 N", s["population"] if s["population"] else "未提供"),
+                ("有效答卷 n", s["n"]),
+                (f"所需样本量（±{s['margin']:.0%}，{s['confidence']:.0%} 置信度）", s["required"]),
+                ("样本量是否满足", "是" if s["adequate"] else "否"),
+                ("满意率的抽样误差（±）", f"{s['moe']:.2%}")]  # fmt: skip
+        if self.weighting is not None:
+            rows += [("加权设计效应 deff", f"{self.weighting.deff:.3f}"),
+                     ("有效样本量", f"{self.weighting.n_effective:.0f}")]  # fmt: skip
+        return pd.DataFrame(rows, columns=["项目", "数值"])
+
+    def summary_zh(self) -> str:
+        o = self.overall
+        c = self.cleaning
+        s = self.sample
+        text = (
+            f"本次调查共回收答卷 {c.n_total} 份，剔除无效答卷 {c.n_total - c.n_kept} 份，"
+            f"有效答卷 {c.n_kept} 份。服务对象总体满意率为 {o['rate']:.2%}"
+            f"（95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}），满意度得分为 "
+            f"{o['score']:.2f} 分（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）。"
+        )
+        if s["population"]:
+            text += (f"按总体 {s['population']} 人、±{s['margin']:.0%} 误差计算，所需样本量为 "
+                     f"{s['required']} 份，本次样本{'满足' if s['adequate'] else '不满足'}要求。")  # fmt: skip
+        if self.reliability is not None:
+            text += f"量表 Cronbach's α 为 {self.reliability.alpha:.3f}。"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..results import _clean
+
+        return _clean({
+            "spec": self.spec.name, "params": self.params, "overall": self.overall,
+            "sample": self.sample,
+            "cleaning": {"n_total": self.cleaning.n_total, "n_kept": self.cleaning.n_kept,
+                         "counts": {k: int(v) for k, v in self.cleaning.counts().items()}},
+            "items": self.items.to_dict("records"),
+            "dimensions": self.dimensions.to_dict("records"),
+            "groups": {k: v.to_dict("records") for k, v in self.groups.items()},
+            "reliability": None if self.reliability is None else {
+                "alpha": self.reliability.alpha, "ci_low": self.reliability.ci_low,
+                "ci_high": self.reliability.ci_high, "standardized": self.reliability.standardized,
+                "n": self.reliability.n, "k": self.reliability.k},
+            "validity": self.validity,
+            "ipa": None if self.ipa is None else self.ipa.to_dict("records"),
+            "weighting": None if self.weighting is None else {
+                "deff": self.weighting.deff, "n_effective": self.weighting.n_effective,
+                "iterations": self.weighting.iterations, "trimmed": self.weighting.trimmed},
+        })  # fmt: skip
+
+
+def analyze(
+    data: SurveyData,
+    *,
+    cleaning: CleaningResult | None = None,
+    weighted: bool | None = None,
+    trim: tuple[float, float] | None = None,
+    bootstrap: int = 1000,
+    bootstrap_max: int = 50_000,
+    seed: int | None = None,
+) -> SurveyResult:
+    """Clean (unless given) and compute every table.
+
+    Parameters
+    ----------
+    weighted : bool, optional
+        Rake to ``spec.margins`` (default: when margins are given).
+    trim : (lower, upper), optional
+        Weight trimming bounds relative to the mean.
+    bootstrap, bootstrap_max : int
+        Bootstrap resamples for the overall index interval; above ``bootstrap_max``
+        respondents the t interval is used.
+    seed : int, optional
+        Bootstrap seed (default ``spec.seed``); recorded in ``params``.
+
+    Raises
+    ------
+    InputDataError
+        No valid response left after cleaning.
+    """
+    spec = data.spec
+    seed = spec.seed if seed is None else seed
+    cl = cleaning if cleaning is not None else clean(data)
+    keep = cl.keep
+    if not keep.any():
+        raise InputDataError(
+            "清洗后没有有效答卷 (no valid responses)", file=data.source,
+            fix="检查 quality 规则（如 min_duration）是否过严",
+        )  # fmt: skip
+    codes = data.codes[keep]
+    n = codes.shape[0]
+    N = spec.population
+    conf = spec.confidence
+    groups = data.groups.loc[keep].reset_index(drop=True)
+    use_w = bool(spec.margins) if weighted is None else weighted
+    wres = None
+    w = None
+    if use_w:
+        if not spec.margins:
+            raise InputDataError("加权需要在问卷说明中给出 margins（各组总体数）")
+        wres = rake(groups, spec.margins, trim=trim)
+        w = wres.weights
+    pts = points_matrix(codes, spec)
+    k = spec.k
+    top = spec.satisfied_top
+    item_rows = []
+    for j, it in enumerate(spec.items):
+        col = codes[:, j].astype(np.int16)
+        cnt = np.bincount(col + 16, minlength=32)
+        wc = np.bincount(col + 16, weights=w, minlength=32) if w is not None else cnt
+        valid = int(cnt[17 : 17 + k].sum())
+        sat_w = float(wc[17 : 17 + top].sum())
+        val_w = float(wc[17 : 17 + k].sum())
+        rate = sat_w / val_w if val_w else np.nan
+        m, sd, ne = _wmean(pts[:, j], w)
+        n_for_ci = ne if w is not None else valid
+        rl, rh = wilson_interval(rate * n_for_ci, n_for_ci, conf, N)
+        sl, sh = t_interval(m, sd, n_for_ci, conf, N)
+        row = {"code": it.code, "label": it.label, "dimension": it.dimension or "",
+               "importance_of": it.importance_of or "", "weight": it.weight, "n_valid": valid,
+               "n_blank": int(cnt[16]), "n_dont_know": int(cnt[15]), "n_skipped": int(cnt[13]),
+               "n_invalid": int(cnt[7])}  # fmt: skip
+        for pos, lv in enumerate(spec.scale, 1):
+            row[f"n_{lv.label}"] = int(cnt[16 + pos])
+        row.update({"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
+                    "sd": sd, "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
+        item_rows.append(row)
+    items = pd.DataFrame(item_rows)
+    sat_idx = [j for j, it in enumerate(spec.items) if it.importance_of is None]
+    dims = spec.dimensions or []
+    dim_names = [d.name for d in dims] or [""]
+    dim_w = {d.name: d.weight for d in dims} or {"": 1.0}
+    iw = np.array([spec.items[j].weight for j in range(len(spec.items))], dtype=np.float32)
+    dim_scores = np.full((n, len(dim_names)), np.nan, dtype=np.float64)
+    dim_rows = []
+    for di, dname in enumerate(dim_names):
+        js = [j for j in sat_idx if (spec.items[j].dimension or "") == dname] if dims else sat_idx
+        p = pts[:, js]
+        ok = ~np.isnan(p)
+        wsum = (ok * iw[js]).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s = np.where(wsum > 0, np.nansum(p * iw[js], axis=1) / wsum, np.nan)
+        dim_scores[:, di] = s
+        m, sd, ne = _wmean(s, w)
+        sl, sh = t_interval(m, sd, ne, conf, N)
+        sub = codes[:, js].astype(np.int16)
+        wm = w[:, None] if w is not None else 1.0
+        val = ((sub >= 1) & (sub <= k)) * wm
+        sat = ((sub >= 1) & (sub <= top)) * wm
+        rate = float(np.sum(sat) / np.sum(val)) if np.sum(val) else np.nan
+        dim_rows.append({"dimension": dname or "全部", "weight": dim_w[dname], "n_items": len(js),
+                         "n": int((~np.isnan(s)).sum()), "rate": rate, "score": m, "sd": sd,
+                         "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
+    dimensions = pd.DataFrame(dim_rows)
+    dw = np.array([dim_w[d] for d in dim_names])
+    ok = ~np.isnan(dim_scores)
+    wsum = (ok * dw).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(wsum > 0, np.nansum(np.nan_to_num(dim_scores) * dw, axis=1) / wsum,
+                         np.nan)  # fmt: skip
+    m, sd, ne = _wmean(index, w)
+    valid_idx = ~np.isnan(index)
+    if 0 < valid_idx.sum() <= bootstrap_max and bootstrap > 0:
+        rng = np.random.default_rng(seed)
+        x = index[valid_idx]
+        ww = w[valid_idx] if w is not None else np.ones(x.size)
+        chunk = max(1, 2_000_000 // x.size)  # bounded memory: chunk × n indices at a time
+        parts = []
+        for start in range(0, bootstrap, chunk):
+            draws = rng.integers(0, x.size, size=(min(chunk, bootstrap - start), x.size))
+            parts.append((ww[draws] * x[draws]).sum(axis=1) / ww[draws].sum(axis=1))
+        bs = np.concatenate(parts)
+        alpha = (1 - conf) / 2
+        sl, sh = np.quantile(bs, [alpha, 1 - alpha])
+        ci_method = f"bootstrap (B={bootstrap}, seed={seed})"
+        if N:  # FPC on the bootstrap spread
+            f = np.sqrt(max(N - valid_idx.sum(), 0) / (N - 1))
+            sl, sh = m - (m - sl) * f, m + (sh - m) * f
+    else:
+        sl, sh = t_interval(m, sd, ne, conf, N)
+        ci_method = "t"
+    sub = codes[:, sat_idx].astype(np.int16)
+    wm = w[:, None] if w is not None else 1.0
+    val_w = float(np.sum(((sub >= 1) & (sub <= k)) * wm))
+    sat_w = float(np.sum(((sub >= 1) & (sub <= top)) * wm))
+    rate = sat_w / val_w if val_w else np.nan
+    n_rate = int(valid_idx.sum()) if w is None else (wres.n_effective if wres else n)
+    rl, rh = wilson_interval(rate * n_rate, n_rate, conf, N)
+    overall = {"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
+               "score_low": float(sl), "score_high": float(sh), "n": int(valid_idx.sum()),
+               "score_ci_method": ci_method}  # fmt: skip
+    group_tables = {}
+    for g in groups.columns:
+        codes_g, levels = pd.factorize(groups[g], sort=True)
+        rows = []
+        for li, lv in enumerate(levels):
+            sel = codes_g == li
+            subg = sub[sel]
+            wg = w[sel][:, None] if w is not None else 1.0
+            vg = float(np.sum(((subg >= 1) & (subg <= k)) * wg))
+            sg = float(np.sum(((subg >= 1) & (subg <= top)) * wg))
+            r = sg / vg if vg else np.nan
+            mg, sdg, neg = _wmean(index[sel], w[sel] if w is not None else None)
+            rlg, rhg = wilson_interval(r * int(sel.sum()), int(sel.sum()), conf)
+            slg, shg = t_interval(mg, sdg, neg, conf)
+            rows.append({"level": str(lv), "n": int(sel.sum()), "rate": r,
+                         "rate_low": float(rlg), "rate_high": float(rhg), "score": mg,
+                         "score_low": float(slg), "score_high": float(shg)})  # fmt: skip
+        group_tables[g] = pd.DataFrame(rows)
+    rel = None
+    validity: dict[str, Any] = {}
+    if len(sat_idx) >= 2:
+        sat_pts = pts[:, sat_idx]
+        try:
+            rel = cronbach_alpha(pd.DataFrame(sat_pts, columns=[spec.items[j].code
+                                                                for j in sat_idx]))  # fmt: skip
+            complete = sat_pts[~np.isnan(sat_pts).any(axis=1)]
+            if complete.shape[0] > len(sat_idx) + 2:
+                km = kmo(complete)
+                chi2, df, p = bartlett_sphericity(complete)
+                validity = {"kmo": km.overall, "kmo_items": dict(zip(
+                    [spec.items[j].code for j in sat_idx], km.per_item.tolist(), strict=True)),
+                    "bartlett_chi2": chi2, "bartlett_df": df, "bartlett_p": p}  # fmt: skip
+        except InputDataError:
+            rel = None
+    req = required_sample_size(N, spec.margin_of_error, conf)
+    n_used = int(valid_idx.sum())
+    sample = {"population": N, "n": n_used, "required": req, "adequate": n_used >= req,
+              "margin": spec.margin_of_error, "confidence": conf,
+              "moe": margin_of_error(n_used, N, conf)}  # fmt: skip
+    ipa = None
+    if spec.importance_items:
+        rows = []
+        by_code = items.set_index("code")
+        for it in spec.importance_items:
+            perf = by_code.loc[it.importance_of]
+            rows.append({"code": it.importance_of, "label": perf["label"],
+                         "importance": by_code.loc[it.code, "score"],
+                         "performance": perf["score"]})  # fmt: skip
+        ipa = pd.DataFrame(rows)
+        mi, mp = ipa["importance"].mean(), ipa["performance"].mean()
+        ipa["quadrant"] = [
+            ("继续保持" if p >= mp else "重点改进") if i >= mi else ("过度投入" if p >= mp else "次要改进")
+            for i, p in zip(ipa["importance"], ipa["performance"], strict=True)
+        ]  # fmt: skip
+    params = {"seed": seed, "weighted": use_w, "trim": trim, "bootstrap": bootstrap,
+              "bootstrap_max": bootstrap_max, "confidence": conf}  # fmt: skip
+    return SurveyResult(spec, cl, items, dimensions, overall, group_tables, rel, validity,
+                        sample, ipa, wres, params)  # fmt: skip

@@ -1,0 +1,216 @@
+"""Questionnaire specification (问卷说明): items, scale, dimensions, groups, PII, quality rules.
+
+YAML, validated by pydantic; see ``docs/survey.md``.  Defaults follow RULES.md §8: a 5-level
+Likert scale 非常满意 100 / 满意 80 / 一般 60 / 不满意 40 / 非常不满意 20; "不了解 / 不适用 /
+说不清" are missing, not dissatisfied; 满意率 counts the top two levels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import InputDataError, Problem
+from ..fileio import read_yaml
+
+__all__ = [
+    "CODE_BLANK",
+    "CODE_DONT_KNOW",
+    "CODE_INVALID",
+    "CODE_SKIPPED",
+    "Dimension",
+    "GroupSpec",
+    "Item",
+    "PIISpec",
+    "Quality",
+    "QuestionnaireSpec",
+    "ScaleLevel",
+    "load_spec",
+]
+
+# Codes in the response matrix besides the scale positions 1..k.
+CODE_BLANK = 0  # (空): left blank — item non-response
+CODE_DONT_KNOW = -1  # 不了解/不适用/说不清: missing, not dissatisfied
+CODE_SKIPPED = -3  # (跳过) / -3: not asked (skip logic) — excluded from the denominator
+CODE_INVALID = -9  # out-of-range code
+
+DEFAULT_SCALE = [
+    ("非常满意", 100.0), ("满意", 80.0), ("一般", 60.0), ("不满意", 40.0), ("非常不满意", 20.0),
+]  # fmt: skip
+
+
+class ScaleLevel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    points: float
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Item(BaseModel):
+    """A scored item (题目/子题).
+
+    ``question`` is the question number in the export ("8、…"); ``sub`` the matrix row text
+    ("8(路面平整程度)"); either ``question`` or ``text`` must let the importer find the column.
+    ``importance_of`` marks an importance item paired with a satisfaction item (for IPA).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    question: int | None = None
+    sub: str | None = None
+    text: str | None = None
+    dimension: str | None = None
+    weight: float = Field(1.0, gt=0)
+    reverse: bool = False
+    importance_of: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.sub or self.text or self.code
+
+
+class Dimension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    weight: float = Field(1.0, gt=0)
+
+
+class GroupSpec(BaseModel):
+    """A respondent group column (乡镇, 年龄段): by question number or column name."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    question: int | None = None
+    column: str | None = None
+    labels: dict[int, str] | None = None  # option codes → names (按序号 export)
+
+
+class PIISpec(BaseModel):
+    """A column holding personal data: by question number or column name."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["name", "phone", "id_number", "ip", "address", "other"] = "other"
+    question: int | None = None
+    column: str | None = None
+
+
+class Quality(BaseModel):
+    """Rules that exclude a response (nothing is dropped silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_duration: float | None = Field(60, description="seconds; shorter = speeder")
+    straightline_min_items: int | None = Field(8, description="all answered items identical")
+    max_blank_share: float = Field(0.5, ge=0, le=1, description="share of asked items blank")
+    duplicate_ip_answers: bool = True
+    duplicate_phone: bool = True
+    max_invalid_share: float = Field(0.2, ge=0, le=1,
+                                     description="above this, an item's codes are a mismatch")  # fmt: skip
+
+
+class QuestionnaireSpec(BaseModel):
+    """The questionnaire specification.
+
+    Attributes
+    ----------
+    population : int, optional
+        Size N of the target population (服务对象总数), for the finite population correction.
+    scale : list of ScaleLevel
+        Best level first; its order gives the codes 1..k of the 按序号 export.
+    missing_labels : list of str
+        Answers counted as missing ("不了解"), coded k+1, k+2, ... in the 按序号 export.
+    satisfied_top : int
+        How many top levels count as satisfied (top-2 box).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = "满意度调查"
+    population: int | None = Field(None, gt=0)
+    scale: list[ScaleLevel] = Field(
+        default_factory=lambda: [ScaleLevel(label=a, points=b) for a, b in DEFAULT_SCALE]
+    )
+    missing_labels: list[str] = Field(default_factory=lambda: ["不了解", "不适用", "说不清"])
+    satisfied_top: int = Field(2, ge=1)
+    items: list[Item] = Field(min_length=1)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    groups: list[GroupSpec] = Field(default_factory=list)
+    pii: list[PIISpec] = Field(default_factory=list)
+    quality: Quality = Field(default_factory=Quality)
+    margins: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="population counts per group level, for weighting"
+    )
+    confidence: float = Field(0.95, gt=0, lt=1)
+    margin_of_error: float = Field(0.05, gt=0, lt=1)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _check(self) -> QuestionnaireSpec:
+        codes = [i.code for i in self.items]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"duplicate item codes: {dup}")
+        keys = [(i.question, i.sub) for i in self.items if i.question is not None]
+        dupq = sorted({f"{q}{f'({s})' if s else ''}" for q, s in keys if keys.count((q, s)) > 1})
+        if dupq:
+            raise ValueError(f"duplicated question numbers: {dupq}")
+        for i in self.items:
+            if i.question is None and not i.text:
+                raise ValueError(f"item {i.code}: give question (题号) or text (题干)")
+        dims = {d.name for d in self.dimensions}
+        for i in self.items:
+            if self.dimensions and i.dimension not in dims and i.importance_of is None:
+                raise ValueError(f"item {i.code}: unknown dimension {i.dimension!r}")
+            if i.importance_of and i.importance_of not in codes:
+                raise ValueError(f"item {i.code}: importance_of {i.importance_of!r} is no item")
+        if self.satisfied_top >= len(self.scale):
+            raise ValueError("satisfied_top must be smaller than the number of scale levels")
+        return self
+
+    @property
+    def k(self) -> int:
+        return len(self.scale)
+
+    @property
+    def satisfaction_items(self) -> list[Item]:
+        return [i for i in self.items if i.importance_of is None]
+
+    @property
+    def importance_items(self) -> list[Item]:
+        return [i for i in self.items if i.importance_of is not None]
+
+    def label_codes(self) -> dict[str, int]:
+        """Answer text → code (scale 1..k, missing labels → CODE_DONT_KNOW)."""
+        out: dict[str, int] = {}
+        for pos, lvl in enumerate(self.scale, 1):
+            for text in (lvl.label, *lvl.aliases):
+                out[text] = pos
+        for text in self.missing_labels:
+            out[text] = CODE_DONT_KNOW
+        return out
+
+
+def load_spec(path: str | Path) -> QuestionnaireSpec:
+    """Load and validate a questionnaire spec from YAML; every problem is reported at once."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputDataError("问卷说明 (spec) 顶层应为映射 (mapping)", file=str(path))
+    try:
+        return QuestionnaireSpec.model_validate(data)
+    except ValidationError as exc:
+        probs = [
+            Problem(
+                f"问卷说明字段无效：{e['msg']}",
+                file=str(path),
+                column=".".join(str(x) for x in e["loc"]) or None,
+                value=e.get("input") if not isinstance(e.get("input"), dict | list) else None,
+                fix="对照 docs/survey.md 修改问卷说明",
+            )  # fmt: skip
+            for e in exc.errors()
+        ]
+        raise InputDataError(problems=probs) from None
+
+
+def spec_from_dict(data: dict[str, Any]) -> QuestionnaireSpec:
+    """Validate a spec given as a mapping (raises pydantic's ValidationError)."""
+    return QuestionnaireSpec.model_validate(data)
