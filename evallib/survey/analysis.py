@@ -102,73 +102,104 @@ class SurveyResult:
         """Evidence for the scoring core's ``from_survey`` rule, with the interval as reason."""
         o = self.overall
         if metric == "rate":
-            note = (f"有效答卷 {self.cleaning.n_kept} 份，满意率 {o['rate']:.2%}"
-                    f"（95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}）")  # fmt: skip
+            note = (
+                f"有效答卷 {self.cleaning.n_kept} 份，满意率 {o['rate']:.2%}"
+                f"（95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}）"
+            )
         else:
-            note = (f"有效答卷 {self.cleaning.n_kept} 份，满意度得分 {o['score']:.2f}"
-                    f"（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）")  # fmt: skip
+            note = (
+                f"有效答卷 {self.cleaning.n_kept} 份，满意度得分 {o['score']:.2f}"
+                f"（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）"
+            )
         return {"actual": self.indicator_value(metric), "reason": note}
 
     # ------------------------------------------------------------------ report tables
     def items_zh(self) -> pd.DataFrame:
         t = self.items
-        out = pd.DataFrame({
-            "编码": t["code"], "题目": t["label"], "维度": t["dimension"], "有效回答": t["n_valid"],
-        })  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "编码": t["code"],
+                "题目": t["label"],
+                "维度": t["dimension"],
+                "有效回答": t["n_valid"],
+            }
+        )
         for lv in self.spec.scale:
             out[lv.label] = t[f"n_{lv.label}"]
         out["满意率"] = t["rate"]
-        out["满意率区间"] = [f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"],
-                                                           strict=True)]  # fmt: skip
+        out["满意率区间"] = [
+            f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"], strict=True)
+        ]
         out["满意度得分"] = t["score"]
-        out["得分区间"] = [f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"],
-                                                        strict=True)]  # fmt: skip
+        out["得分区间"] = [
+            f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"], strict=True)
+        ]
         out["不了解/不适用"] = t["n_dont_know"]
         out["跳过"] = t["n_skipped"]
         return out
 
     def dimensions_zh(self) -> pd.DataFrame:
         t = self.dimensions
-        return pd.DataFrame({
-            "维度": t["dimension"], "权重": t["weight"], "题目数": t["n_items"],
-            "满意率": t["rate"], "满意度得分": t["score"],
-            "得分区间": [f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"],
-                                                          strict=True)],
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "维度": t["dimension"],
+                "权重": t["weight"],
+                "题目数": t["n_items"],
+                "满意率": t["rate"],
+                "满意度得分": t["score"],
+                "得分区间": [
+                    f"{a:.1f}–{b:.1f}" for a, b in zip(t["score_low"], t["score_high"], strict=True)
+                ],
+            }
+        )
 
     def groups_zh(self, name: str) -> pd.DataFrame:
         t = self.groups[name]
-        return pd.DataFrame({
-            name: t["level"], "有效答卷": t["n"], "满意率": t["rate"],
-            "满意率区间": [f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"],
-                                                          strict=True)],
-            "满意度得分": t["score"],
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                name: t["level"],
+                "有效答卷": t["n"],
+                "满意率": t["rate"],
+                "满意率区间": [
+                    f"{a:.1%}–{b:.1%}" for a, b in zip(t["rate_low"], t["rate_high"], strict=True)
+                ],
+                "满意度得分": t["score"],
+            }
+        )
 
     def reliability_zh(self) -> pd.DataFrame:
         r = self.reliability
         v = self.validity
         rows = []
         if r is not None:
-            rows += [("Cronbach's α", f"{r.alpha:.3f}"),
-                     (f"α 的 {r.confidence:.0%} 区间 (Feldt)", f"{r.ci_low:.3f}–{r.ci_high:.3f}"),
-                     ("标准化 α", f"{r.standardized:.3f}"), ("题目数 / 完整答卷", f"{r.k} / {r.n}")]  # fmt: skip
+            rows += [
+                ("Cronbach's α", f"{r.alpha:.3f}"),
+                (f"α 的 {r.confidence:.0%} 区间 (Feldt)", f"{r.ci_low:.3f}–{r.ci_high:.3f}"),
+                ("标准化 α", f"{r.standardized:.3f}"),
+                ("题目数 / 完整答卷", f"{r.k} / {r.n}"),
+            ]
         if v:
-            rows += [("KMO", f"{v['kmo']:.3f}"),
-                     ("Bartlett 球形检验 χ²（df）", f"{v['bartlett_chi2']:.1f}（{v['bartlett_df']}）"),
-                     ("Bartlett 检验 p 值", f"{v['bartlett_p']:.3g}")]  # fmt: skip
+            rows += [
+                ("KMO", f"{v['kmo']:.3f}"),
+                ("Bartlett 球形检验 χ²（df）", f"{v['bartlett_chi2']:.1f}（{v['bartlett_df']}）"),
+                ("Bartlett 检验 p 值", f"{v['bartlett_p']:.3g}"),
+            ]
         return pd.DataFrame(rows, columns=["指标", "数值"])
 
     def sample_zh(self) -> pd.DataFrame:
         s = self.sample
-        rows = [("目标总体规模 N", s["population"] if s["population"] else "未提供"),
-                ("有效答卷 n", s["n"]),
-                (f"所需样本量（±{s['margin']:.0%}，{s['confidence']:.0%} 置信度）", s["required"]),
-                ("样本量是否满足", "是" if s["adequate"] else "否"),
-                ("满意率的抽样误差（±）", f"{s['moe']:.2%}")]  # fmt: skip
+        rows = [
+            ("目标总体规模 N", s["population"] if s["population"] else "未提供"),
+            ("有效答卷 n", s["n"]),
+            (f"所需样本量（±{s['margin']:.0%}，{s['confidence']:.0%} 置信度）", s["required"]),
+            ("样本量是否满足", "是" if s["adequate"] else "否"),
+            ("满意率的抽样误差（±）", f"{s['moe']:.2%}"),
+        ]
         if self.weighting is not None:
-            rows += [("加权设计效应 deff", f"{self.weighting.deff:.3f}"),
-                     ("有效样本量", f"{self.weighting.n_effective:.0f}")]  # fmt: skip
+            rows += [
+                ("加权设计效应 deff", f"{self.weighting.deff:.3f}"),
+                ("有效样本量", f"{self.weighting.n_effective:.0f}"),
+            ]
         return pd.DataFrame(rows, columns=["项目", "数值"])
 
     def summary_zh(self) -> str:
@@ -182,8 +213,10 @@ class SurveyResult:
             f"{o['score']:.2f} 分（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）。"
         )
         if s["population"]:
-            text += (f"按总体 {s['population']} 人、±{s['margin']:.0%} 误差计算，所需样本量为 "
-                     f"{s['required']} 份，本次样本{'满足' if s['adequate'] else '不满足'}要求。")  # fmt: skip
+            text += (
+                f"按总体 {s['population']} 人、±{s['margin']:.0%} 误差计算，所需样本量为 "
+                f"{s['required']} 份，本次样本{'满足' if s['adequate'] else '不满足'}要求。"
+            )
         if self.reliability is not None:
             text += f"量表 Cronbach's α 为 {self.reliability.alpha:.3f}。"
         return text
@@ -191,24 +224,42 @@ class SurveyResult:
     def to_dict(self) -> dict[str, Any]:
         from ..results import _clean
 
-        return _clean({
-            "spec": self.spec.name, "params": self.params, "overall": self.overall,
-            "sample": self.sample,
-            "cleaning": {"n_total": self.cleaning.n_total, "n_kept": self.cleaning.n_kept,
-                         "counts": {k: int(v) for k, v in self.cleaning.counts().items()}},
-            "items": self.items.to_dict("records"),
-            "dimensions": self.dimensions.to_dict("records"),
-            "groups": {k: v.to_dict("records") for k, v in self.groups.items()},
-            "reliability": None if self.reliability is None else {
-                "alpha": self.reliability.alpha, "ci_low": self.reliability.ci_low,
-                "ci_high": self.reliability.ci_high, "standardized": self.reliability.standardized,
-                "n": self.reliability.n, "k": self.reliability.k},
-            "validity": self.validity,
-            "ipa": None if self.ipa is None else self.ipa.to_dict("records"),
-            "weighting": None if self.weighting is None else {
-                "deff": self.weighting.deff, "n_effective": self.weighting.n_effective,
-                "iterations": self.weighting.iterations, "trimmed": self.weighting.trimmed},
-        })  # fmt: skip
+        return _clean(
+            {
+                "spec": self.spec.name,
+                "params": self.params,
+                "overall": self.overall,
+                "sample": self.sample,
+                "cleaning": {
+                    "n_total": self.cleaning.n_total,
+                    "n_kept": self.cleaning.n_kept,
+                    "counts": {k: int(v) for k, v in self.cleaning.counts().items()},
+                },
+                "items": self.items.to_dict("records"),
+                "dimensions": self.dimensions.to_dict("records"),
+                "groups": {k: v.to_dict("records") for k, v in self.groups.items()},
+                "reliability": None
+                if self.reliability is None
+                else {
+                    "alpha": self.reliability.alpha,
+                    "ci_low": self.reliability.ci_low,
+                    "ci_high": self.reliability.ci_high,
+                    "standardized": self.reliability.standardized,
+                    "n": self.reliability.n,
+                    "k": self.reliability.k,
+                },
+                "validity": self.validity,
+                "ipa": None if self.ipa is None else self.ipa.to_dict("records"),
+                "weighting": None
+                if self.weighting is None
+                else {
+                    "deff": self.weighting.deff,
+                    "n_effective": self.weighting.n_effective,
+                    "iterations": self.weighting.iterations,
+                    "trimmed": self.weighting.trimmed,
+                },
+            }
+        )
 
 
 def analyze(
@@ -246,9 +297,10 @@ def analyze(
     keep = cl.keep
     if not keep.any():
         raise InputDataError(
-            "清洗后没有有效答卷 (no valid responses)", file=data.source,
+            "清洗后没有有效答卷 (no valid responses)",
+            file=data.source,
             fix="检查 quality 规则（如 min_duration）是否过严",
-        )  # fmt: skip
+        )
     codes = data.codes[keep]
     n = codes.shape[0]
     N = spec.population
@@ -278,14 +330,31 @@ def analyze(
         n_for_ci = ne if w is not None else valid
         rl, rh = wilson_interval(rate * n_for_ci, n_for_ci, conf, N)
         sl, sh = t_interval(m, sd, n_for_ci, conf, N)
-        row = {"code": it.code, "label": it.label, "dimension": it.dimension or "",
-               "importance_of": it.importance_of or "", "weight": it.weight, "n_valid": valid,
-               "n_blank": int(cnt[16]), "n_dont_know": int(cnt[15]), "n_skipped": int(cnt[13]),
-               "n_invalid": int(cnt[7])}  # fmt: skip
+        row = {
+            "code": it.code,
+            "label": it.label,
+            "dimension": it.dimension or "",
+            "importance_of": it.importance_of or "",
+            "weight": it.weight,
+            "n_valid": valid,
+            "n_blank": int(cnt[16]),
+            "n_dont_know": int(cnt[15]),
+            "n_skipped": int(cnt[13]),
+            "n_invalid": int(cnt[7]),
+        }
         for pos, lv in enumerate(spec.scale, 1):
             row[f"n_{lv.label}"] = int(cnt[16 + pos])
-        row.update({"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
-                    "sd": sd, "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
+        row.update(
+            {
+                "rate": rate,
+                "rate_low": float(rl),
+                "rate_high": float(rh),
+                "score": m,
+                "sd": sd,
+                "score_low": float(sl),
+                "score_high": float(sh),
+            }
+        )
         item_rows.append(row)
     items = pd.DataFrame(item_rows)
     sat_idx = [j for j, it in enumerate(spec.items) if it.importance_of is None]
@@ -310,16 +379,25 @@ def analyze(
         val = ((sub >= 1) & (sub <= k)) * wm
         sat = ((sub >= 1) & (sub <= top)) * wm
         rate = float(np.sum(sat) / np.sum(val)) if np.sum(val) else np.nan
-        dim_rows.append({"dimension": dname or "全部", "weight": dim_w[dname], "n_items": len(js),
-                         "n": int((~np.isnan(s)).sum()), "rate": rate, "score": m, "sd": sd,
-                         "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
+        dim_rows.append(
+            {
+                "dimension": dname or "全部",
+                "weight": dim_w[dname],
+                "n_items": len(js),
+                "n": int((~np.isnan(s)).sum()),
+                "rate": rate,
+                "score": m,
+                "sd": sd,
+                "score_low": float(sl),
+                "score_high": float(sh),
+            }
+        )
     dimensions = pd.DataFrame(dim_rows)
     dw = np.array([dim_w[d] for d in dim_names])
     ok = ~np.isnan(dim_scores)
     wsum = (ok * dw).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(wsum > 0, np.nansum(np.nan_to_num(dim_scores) * dw, axis=1) / wsum,
-                         np.nan)  # fmt: skip
+        index = np.where(wsum > 0, np.nansum(np.nan_to_num(dim_scores) * dw, axis=1) / wsum, np.nan)
     m, sd, ne = _wmean(index, w)
     valid_idx = ~np.isnan(index)
     if 0 < valid_idx.sum() <= bootstrap_max and bootstrap > 0:
@@ -348,9 +426,16 @@ def analyze(
     rate = sat_w / val_w if val_w else np.nan
     n_rate = int(valid_idx.sum()) if w is None else (wres.n_effective if wres else n)
     rl, rh = wilson_interval(rate * n_rate, n_rate, conf, N)
-    overall = {"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
-               "score_low": float(sl), "score_high": float(sh), "n": int(valid_idx.sum()),
-               "score_ci_method": ci_method}  # fmt: skip
+    overall = {
+        "rate": rate,
+        "rate_low": float(rl),
+        "rate_high": float(rh),
+        "score": m,
+        "score_low": float(sl),
+        "score_high": float(sh),
+        "n": int(valid_idx.sum()),
+        "score_ci_method": ci_method,
+    }
     group_tables = {}
     for g in groups.columns:
         codes_g, levels = pd.factorize(groups[g], sort=True)
@@ -365,47 +450,85 @@ def analyze(
             mg, sdg, neg = _wmean(index[sel], w[sel] if w is not None else None)
             rlg, rhg = wilson_interval(r * int(sel.sum()), int(sel.sum()), conf)
             slg, shg = t_interval(mg, sdg, neg, conf)
-            rows.append({"level": str(lv), "n": int(sel.sum()), "rate": r,
-                         "rate_low": float(rlg), "rate_high": float(rhg), "score": mg,
-                         "score_low": float(slg), "score_high": float(shg)})  # fmt: skip
+            rows.append(
+                {
+                    "level": str(lv),
+                    "n": int(sel.sum()),
+                    "rate": r,
+                    "rate_low": float(rlg),
+                    "rate_high": float(rhg),
+                    "score": mg,
+                    "score_low": float(slg),
+                    "score_high": float(shg),
+                }
+            )
         group_tables[g] = pd.DataFrame(rows)
     rel = None
     validity: dict[str, Any] = {}
     if len(sat_idx) >= 2:
         sat_pts = pts[:, sat_idx]
         try:
-            rel = cronbach_alpha(pd.DataFrame(sat_pts, columns=[spec.items[j].code
-                                                                for j in sat_idx]))  # fmt: skip
+            rel = cronbach_alpha(
+                pd.DataFrame(sat_pts, columns=[spec.items[j].code for j in sat_idx])
+            )
             complete = sat_pts[~np.isnan(sat_pts).any(axis=1)]
             if complete.shape[0] > len(sat_idx) + 2:
                 km = kmo(complete)
                 chi2, df, p = bartlett_sphericity(complete)
-                validity = {"kmo": km.overall, "kmo_items": dict(zip(
-                    [spec.items[j].code for j in sat_idx], km.per_item.tolist(), strict=True)),
-                    "bartlett_chi2": chi2, "bartlett_df": df, "bartlett_p": p}  # fmt: skip
+                validity = {
+                    "kmo": km.overall,
+                    "kmo_items": dict(
+                        zip(
+                            [spec.items[j].code for j in sat_idx], km.per_item.tolist(), strict=True
+                        )
+                    ),
+                    "bartlett_chi2": chi2,
+                    "bartlett_df": df,
+                    "bartlett_p": p,
+                }
         except InputDataError:
             rel = None
     req = required_sample_size(N, spec.margin_of_error, conf)
     n_used = int(valid_idx.sum())
-    sample = {"population": N, "n": n_used, "required": req, "adequate": n_used >= req,
-              "margin": spec.margin_of_error, "confidence": conf,
-              "moe": margin_of_error(n_used, N, conf)}  # fmt: skip
+    sample = {
+        "population": N,
+        "n": n_used,
+        "required": req,
+        "adequate": n_used >= req,
+        "margin": spec.margin_of_error,
+        "confidence": conf,
+        "moe": margin_of_error(n_used, N, conf),
+    }
     ipa = None
     if spec.importance_items:
         rows = []
         by_code = items.set_index("code")
         for it in spec.importance_items:
             perf = by_code.loc[it.importance_of]
-            rows.append({"code": it.importance_of, "label": perf["label"],
-                         "importance": by_code.loc[it.code, "score"],
-                         "performance": perf["score"]})  # fmt: skip
+            rows.append(
+                {
+                    "code": it.importance_of,
+                    "label": perf["label"],
+                    "importance": by_code.loc[it.code, "score"],
+                    "performance": perf["score"],
+                }
+            )
         ipa = pd.DataFrame(rows)
         mi, mp = ipa["importance"].mean(), ipa["performance"].mean()
         ipa["quadrant"] = [
-            ("继续保持" if p >= mp else "重点改进") if i >= mi else ("过度投入" if p >= mp else "次要改进")
+            ("继续保持" if p >= mp else "重点改进")
+            if i >= mi
+            else ("过度投入" if p >= mp else "次要改进")
             for i, p in zip(ipa["importance"], ipa["performance"], strict=True)
-        ]  # fmt: skip
-    params = {"seed": seed, "weighted": use_w, "trim": trim, "bootstrap": bootstrap,
-              "bootstrap_max": bootstrap_max, "confidence": conf}  # fmt: skip
-    return SurveyResult(spec, cl, items, dimensions, overall, group_tables, rel, validity,
-                        sample, ipa, wres, params)  # fmt: skip
+        ]
+    params = {
+        "seed": seed,
+        "weighted": use_w,
+        "trim": trim,
+        "bootstrap": bootstrap,
+        "bootstrap_max": bootstrap_max,
+        "confidence": conf,
+    }
+    return SurveyResult(
+        spec, cl, items, dimensions, overall, group_tables, rel, validity, sample, ipa, wres, params
+    )

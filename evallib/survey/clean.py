@@ -73,11 +73,14 @@ class CleaningResult:
         idx = np.where(~self.keep)[0]
         f = self.flags.iloc[idx]
         codes = f.apply(lambda r: ";".join(c for c in f.columns if r[c]), axis=1)
-        return pd.DataFrame({
-            "respondent": self.respondent[idx], "row": self.rows[idx],
-            "reasons": codes.to_numpy(),
-            "原因": [";".join(REASONS[c] for c in s.split(";")) for s in codes],
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "respondent": self.respondent[idx],
+                "row": self.rows[idx],
+                "reasons": codes.to_numpy(),
+                "原因": [";".join(REASONS[c] for c in s.split(";")) for s in codes],
+            }
+        )
 
     def table_zh(self) -> pd.DataFrame:
         """Sample and cleaning table for the report."""

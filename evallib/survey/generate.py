@@ -38,8 +38,13 @@ DEMO_ITEMS = {
 }
 IMPORTANCE = ["路面平整程度", "施工质量", "出行便利程度", "客运班线", "日常养护", "问题反映渠道"]
 Q_SAT, Q_IMP = 5, 6
-PLANTED = {"speeder": 20, "duplicate_ip": 8, "duplicate_phone": 6, "straightliner": 15,
-           "incomplete": 12}  # fmt: skip
+PLANTED = {
+    "speeder": 20,
+    "duplicate_ip": 8,
+    "duplicate_phone": 6,
+    "straightliner": 15,
+    "incomplete": 12,
+}
 N_TOTAL = 600
 HEAD_SAT = "请您对项目以下方面的满意程度进行评价"
 HEAD_IMP = "您认为以下方面的重要程度如何"
@@ -56,8 +61,10 @@ def demo_spec() -> dict[str, Any]:
     for s in IMPORTANCE:
         code = next(i["code"] for i in items if i["sub"] == s)
         items.append({"code": f"I{code[1:]}", "question": Q_IMP, "sub": s, "importance_of": code})
-    scale = [{"label": lab, "points": pts, "aliases": [imp]}
-             for lab, pts, imp in zip(LABELS[:5], [100, 80, 60, 40, 20], IMP_LABELS, strict=True)]  # fmt: skip
+    scale = [
+        {"label": lab, "points": pts, "aliases": [imp]}
+        for lab, pts, imp in zip(LABELS[:5], [100, 80, 60, 40, 20], IMP_LABELS, strict=True)
+    ]
     return {
         "name": "某县农村公路提档升级项目服务对象满意度调查",
         "population": 12000,
@@ -69,16 +76,16 @@ def demo_spec() -> dict[str, Any]:
             {"name": "道路建设", "weight": 0.4},
             {"name": "出行服务", "weight": 0.35},
             {"name": "管理养护", "weight": 0.25},
-        ],  # fmt: skip
+        ],
         "groups": [
             {"name": "乡镇", "question": 2, "labels": dict(enumerate(TOWNS, 1))},
             {"name": "年龄段", "question": 3, "labels": dict(enumerate(AGES, 1))},
-        ],  # fmt: skip
+        ],
         "pii": [{"question": 8, "kind": "name"}, {"question": 9, "kind": "phone"}],
         "quality": {"min_duration": 60, "straightline_min_items": 8, "max_blank_share": 0.5},
         "margins": {
             "乡镇": {"城关镇": 3600, "东河镇": 2600, "西山乡": 2000, "南湖镇": 2200, "北岭乡": 1600}
-        },  # fmt: skip
+        },
         "seed": 20261122,
     }
 
@@ -97,11 +104,18 @@ def _natural(rng: np.random.Generator, n: int, town: np.ndarray) -> np.ndarray:
     return codes
 
 
+def _alike(c: np.ndarray, skipped_item: int | None) -> bool:
+    """True when every asked item has the same scale answer."""
+    asked = np.delete(c, skipped_item) if skipped_item is not None else c
+    return len(set(asked[(asked >= 1) & (asked <= 5)])) <= 1
+
+
 def _rows(rng: np.random.Generator) -> list[dict[str, Any]]:
     k = sum(len(v) for v in DEMO_ITEMS.values())
     # duplicate_ip rows are copies added afterwards; the others are drawn here.
     kinds = ["natural"] * (N_TOTAL - sum(PLANTED.values())) + [
-        k_ for k_, c in PLANTED.items() for _ in range(c) if k_ != "duplicate_ip"]  # fmt: skip
+        k_ for k_, c in PLANTED.items() for _ in range(c) if k_ != "duplicate_ip"
+    ]
     rng.shuffle(kinds)
     n = len(kinds)
     town = rng.choice(5, n, p=[0.3, 0.22, 0.16, 0.18, 0.14])
@@ -115,12 +129,8 @@ def _rows(rng: np.random.Generator) -> list[dict[str, Any]]:
         bus_item = list(DEMO_ITEMS["出行服务"]).index("客运班线") + 4
         skipped = "公交车" not in modes
 
-        def alike(c: np.ndarray) -> bool:
-            asked = np.delete(c, bus_item) if skipped else c
-            return len(set(asked[(asked >= 1) & (asked <= 5)])) <= 1
-
         # keep reasons disjoint: nobody but the planted straight-liners answers all alike
-        while kind != "straightliner" and alike(c):
+        while kind != "straightliner" and _alike(c, bus_item if skipped else None):
             c = _natural(rng, 1, town[i : i + 1])[0]
         dur = int(rng.integers(90, 900))
         if kind == "speeder":
@@ -144,17 +154,32 @@ def _rows(rng: np.random.Generator) -> list[dict[str, Any]]:
         name = rng.choice(list("王李张刘陈杨赵黄周吴")) + rng.choice(
             ["明", "华", "芳", "军", "丽", "强"]
         )
-        rows.append({
-            "kind": kind, "codes": c, "imp": imp, "town": int(town[i]) + 1,
-            "age": int(rng.choice(4, p=[0.15, 0.3, 0.33, 0.22])) + 1, "modes": modes,
-            "duration": dur, "ip": f"36.{rng.integers(100, 200)}.{rng.integers(0, 255)}."
-                                  f"{rng.integers(1, 255)}",
-            "phone": phone, "name": name if has_phone else "",
-            "sex": int(rng.integers(1, 3)),
-            "advice": "" if rng.random() < 0.7 else rng.choice(
-                ["希望加强日常养护", "建议增加公交班次", f"路灯不亮，请联系我{phone or '13900001111'}",
-                 "排水沟经常堵塞", "总体很好"]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "kind": kind,
+                "codes": c,
+                "imp": imp,
+                "town": int(town[i]) + 1,
+                "age": int(rng.choice(4, p=[0.15, 0.3, 0.33, 0.22])) + 1,
+                "modes": modes,
+                "duration": dur,
+                "ip": f"36.{rng.integers(100, 200)}.{rng.integers(0, 255)}.{rng.integers(1, 255)}",
+                "phone": phone,
+                "name": name if has_phone else "",
+                "sex": int(rng.integers(1, 3)),
+                "advice": ""
+                if rng.random() < 0.7
+                else rng.choice(
+                    [
+                        "希望加强日常养护",
+                        "建议增加公交班次",
+                        f"路灯不亮，请联系我{phone or '13900001111'}",
+                        "排水沟经常堵塞",
+                        "总体很好",
+                    ]
+                ),
+            }
+        )
     # duplicates: copies (same IP and answers) of earlier natural responses, placed after them
     naturals = [i for i, r in enumerate(rows) if r["kind"] == "natural"]
     picks = rng.choice(naturals[: len(naturals) // 2], size=PLANTED["duplicate_ip"], replace=False)
@@ -175,9 +200,14 @@ def _frames(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     subs = [s for v in DEMO_ITEMS.values() for s in v]
     text, codes = [], []
     for i, r in enumerate(rows, 1):
-        meta = {"序号": i, "提交答卷时间": r["time"].strftime("%Y/%m/%d %H:%M:%S"),
-                "所用时间": f"{r['duration']}秒", "来源": "手机提交", "来源详情": "微信",
-                "来自IP": f"{r['ip']}(湖南-郴州)"}  # fmt: skip
+        meta = {
+            "序号": i,
+            "提交答卷时间": r["time"].strftime("%Y/%m/%d %H:%M:%S"),
+            "所用时间": f"{r['duration']}秒",
+            "来源": "手机提交",
+            "来源详情": "微信",
+            "来自IP": f"{r['ip']}(湖南-郴州)",
+        }
         t = dict(meta)
         c = dict(meta)
         t["1、您的性别："] = ["男", "女"][r["sex"] - 1]
@@ -190,8 +220,9 @@ def _frames(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
         for m in MODES:
             c[f"4({m})"] = int(m in r["modes"])
         for s, v in zip(subs, r["codes"], strict=True):
-            t[f"{Q_SAT}、{HEAD_SAT}—{s}"] = ("(空)" if v == 0 else "(跳过)" if v == -3
-                                             else LABELS[v - 1])  # fmt: skip
+            t[f"{Q_SAT}、{HEAD_SAT}—{s}"] = (
+                "(空)" if v == 0 else "(跳过)" if v == -3 else LABELS[v - 1]
+            )
             c[f"{Q_SAT}({s})"] = -2 if v == 0 else int(v)
         for s, v in zip(IMPORTANCE, r["imp"], strict=True):
             t[f"{Q_IMP}、{HEAD_IMP}—{s}"] = IMP_LABELS[v - 1]
@@ -226,17 +257,23 @@ def write_demo_survey(folder: str | Path, seed: int = 20261122) -> dict[str, Any
     atomic_write_bytes(folder / "问卷星_按选项序号.xlsx", _xlsx(codes))
     csv = text.to_csv(index=False, lineterminator="\r\n")
     atomic_write_bytes(folder / "问卷星_按选项文本_GBK.csv", csv.encode("gbk"))
-    atomic_write_text(folder / "spec.yaml", "# 问卷说明（示例调查，由 evallib.survey.generate 生成）\n"
-                      + yaml.safe_dump(demo_spec(), allow_unicode=True, sort_keys=False))  # fmt: skip
+    atomic_write_text(
+        folder / "spec.yaml",
+        "# 问卷说明（示例调查，由 evallib.survey.generate 生成）\n"
+        + yaml.safe_dump(demo_spec(), allow_unicode=True, sort_keys=False),
+    )
     counts = {k: sum(r["kind"] == k for r in rows) for k in PLANTED}
     planted = {
-        "seed": seed, "n_total": len(rows), "counts": counts,
+        "seed": seed,
+        "n_total": len(rows),
+        "counts": counts,
         "respondents": {k: [i for i, r in enumerate(rows, 1) if r["kind"] == k] for k in PLANTED},
         "n_valid": len(rows) - sum(counts.values()),
         "skip_logic": "不选「公交车」的受访者跳过第5题「客运班线」(跳过 / -3)",
-    }  # fmt: skip
-    atomic_write_text(folder / "planted.json",
-                      json.dumps(planted, ensure_ascii=False, indent=2) + "\n")  # fmt: skip
+    }
+    atomic_write_text(
+        folder / "planted.json", json.dumps(planted, ensure_ascii=False, indent=2) + "\n"
+    )
     return planted
 
 
@@ -246,29 +283,50 @@ def simulate(
     """An in-memory survey of ``n`` respondents (for benchmarks): int8 codes from a latent
     model, 5 group columns, durations, IPs as strings of integers, 1 % speeders."""
     rng = np.random.default_rng(seed)
-    levels = [ScaleLevel(label=lab, points=p) for lab, p in
-              zip(LABELS[:5], [100, 80, 60, 40, 20], strict=True)]  # fmt: skip
+    levels = [
+        ScaleLevel(label=lab, points=p)
+        for lab, p in zip(LABELS[:5], [100, 80, 60, 40, 20], strict=True)
+    ]
     dims = [f"维度{d + 1}" for d in range(n_dims)]
     spec = QuestionnaireSpec(
-        name="benchmark", population=10 * n, scale=levels,
-        items=[{"code": f"Q{j + 1}", "question": 1, "sub": f"题{j + 1}",
-                "dimension": dims[j % n_dims]} for j in range(n_items)],
+        name="benchmark",
+        population=10 * n,
+        scale=levels,
+        items=[
+            {"code": f"Q{j + 1}", "question": 1, "sub": f"题{j + 1}", "dimension": dims[j % n_dims]}
+            for j in range(n_items)
+        ],
         dimensions=[{"name": d} for d in dims],
         groups=[{"name": f"分组{g + 1}", "column": f"g{g + 1}"} for g in range(n_groups)],
-    )  # fmt: skip
+    )
     latent = rng.standard_normal(n, dtype=np.float32)[:, None]
     noise = rng.standard_normal((n, n_items), dtype=np.float32)
     x = latent + 0.8 * noise
-    codes = (1 + (x[:, :, None] < np.array([1.2, 0.0, -0.8, -1.6], dtype=np.float32)).sum(axis=2)
-             ).astype(np.int8)  # fmt: skip
+    codes = (
+        1 + (x[:, :, None] < np.array([1.2, 0.0, -0.8, -1.6], dtype=np.float32)).sum(axis=2)
+    ).astype(np.int8)
     codes[rng.random((n, n_items)) < 0.01] = 0
-    groups = pd.DataFrame({f"分组{g + 1}": pd.Categorical.from_codes(
-        rng.integers(0, 6, n), [f"类{i}" for i in range(6)]) for g in range(n_groups)})  # fmt: skip
+    groups = pd.DataFrame(
+        {
+            f"分组{g + 1}": pd.Categorical.from_codes(
+                rng.integers(0, 6, n), [f"类{i}" for i in range(6)]
+            )
+            for g in range(n_groups)
+        }
+    )
     dur = rng.integers(90, 900, n).astype(float)
     dur[rng.random(n) < 0.01] = 30
     return SurveyData(
-        spec=spec, codes=codes, respondent=np.arange(1, n + 1), rows=np.arange(2, n + 2),
-        duration=dur, ip=rng.integers(0, n, n).astype(str).astype(object), phone=None,
-        groups=groups, meta=pd.DataFrame(index=range(n)), pii=pd.DataFrame(index=range(n)),
-        source="simulate", variant="codes",
-    )  # fmt: skip
+        spec=spec,
+        codes=codes,
+        respondent=np.arange(1, n + 1),
+        rows=np.arange(2, n + 2),
+        duration=dur,
+        ip=rng.integers(0, n, n).astype(str).astype(object),
+        phone=None,
+        groups=groups,
+        meta=pd.DataFrame(index=range(n)),
+        pii=pd.DataFrame(index=range(n)),
+        source="simulate",
+        variant="codes",
+    )

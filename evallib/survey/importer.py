@@ -33,10 +33,20 @@ from .spec import (
 __all__ = ["META_COLUMNS", "Column", "SurveyData", "parse_header", "read_survey"]
 
 META_COLUMNS = {
-    "序号": "respondent", "提交答卷时间": "submitted", "所用时间": "duration", "来源": "source",
-    "来源详情": "source_detail", "来自IP": "ip", "答题时长": "duration", "开始时间": "started",
-    "提交时间": "submitted", "IP": "ip", "ip": "ip", "编号": "respondent", "ID": "respondent",
-}  # fmt: skip
+    "序号": "respondent",
+    "提交答卷时间": "submitted",
+    "所用时间": "duration",
+    "来源": "source",
+    "来源详情": "source_detail",
+    "来自IP": "ip",
+    "答题时长": "duration",
+    "开始时间": "started",
+    "提交时间": "submitted",
+    "IP": "ip",
+    "ip": "ip",
+    "编号": "respondent",
+    "ID": "respondent",
+}
 _Q_RE = re.compile(r"^(\d+)\s*[、.．:：]\s*(.*)$")
 _SUB_RE = re.compile(r"^(\d+)\s*[(（](.+)[)）]\s*$")
 _SPLIT_SUB = re.compile(r"\s*(?:—+|－|--|:|：|_)\s*")
@@ -177,9 +187,12 @@ def _match_item(item: Item, cols: list[Column]) -> Column | None:
 
 
 def _codes_from_text(
-    series: pd.Series, lookup: dict[str, int], where: dict[str, Any], rows: np.ndarray,
+    series: pd.Series,
+    lookup: dict[str, int],
+    where: dict[str, Any],
+    rows: np.ndarray,
     probs: list[Problem],
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     s = series.astype("string").fillna("").str.strip()
     s = s.map(lambda v: unicodedata.normalize("NFKC", v) if v else v)
     out = s.map(lookup).astype("float64")
@@ -187,10 +200,16 @@ def _codes_from_text(
     out[s.isin({unicodedata.normalize("NFKC", x) for x in _BLANK_TEXT})] = CODE_BLANK
     bad = out.isna().to_numpy()
     for i in np.where(bad)[0][:20]:
-        probs.append(Problem("未知的选项文字 (unknown label)", row=int(rows[i]),
-                             value=series.iloc[i], **where,
-                             fix=f"在问卷说明的 scale 中加入该选项（或其 aliases），可选："
-                                 f"{'、'.join(list(lookup)[:8])}"))  # fmt: skip
+        probs.append(
+            Problem(
+                "未知的选项文字 (unknown label)",
+                row=int(rows[i]),
+                value=series.iloc[i],
+                **where,
+                fix=f"在问卷说明的 scale 中加入该选项（或其 aliases），可选："
+                f"{'、'.join(list(lookup)[:8])}",
+            )
+        )
     if bad.sum() > 20:
         probs.append(Problem(f"另有 {int(bad.sum()) - 20} 个未知选项文字", **where))
     return out.fillna(CODE_INVALID).to_numpy()
@@ -259,19 +278,29 @@ def read_survey(
             continue
         key = (c.question, _norm(c.sub) if c.sub else None)
         if key in seen:
-            probs.append(Problem(f"题号重复 (duplicated question number)：{c.name}",
-                                 column=c.name, **where0,
-                                 fix="检查导出文件或问卷是否有重复题目"))  # fmt: skip
+            probs.append(
+                Problem(
+                    f"题号重复 (duplicated question number)：{c.name}",
+                    column=c.name,
+                    **where0,
+                    fix="检查导出文件或问卷是否有重复题目",
+                )
+            )
         seen[key] = c.name
     matched: dict[str, Column] = {}
     for item in spec.items:
         col = _match_item(item, qcols)
         if col is None:
             avail = sorted({str(c.question) for c in qcols if c.question is not None}, key=int)
-            probs.append(Problem(
-                f"问卷说明中的题目 {item.code}（第 {item.question} 题 {item.sub or item.text or ''}）"
-                "在数据中找不到或不唯一 (spec/data mismatch)", **where0, column=item.code,
-                fix=f"核对题号与子题文字；数据中的题号：{', '.join(avail[:30])}"))  # fmt: skip
+            probs.append(
+                Problem(
+                    f"问卷说明中的题目 {item.code}（第 {item.question} 题 "
+                    f"{item.sub or item.text or ''}）在数据中找不到或不唯一 (spec/data mismatch)",
+                    **where0,
+                    column=item.code,
+                    fix=f"核对题号与子题文字；数据中的题号：{', '.join(avail[:30])}",
+                )
+            )
         else:
             matched[item.code] = col
     if probs:
@@ -295,10 +324,16 @@ def read_survey(
         invalid = c == CODE_INVALID
         if invalid.mean() > spec.quality.max_invalid_share:
             i0 = int(np.argmax(invalid))
-            probs.append(Problem(
-                f"{invalid.mean():.0%} 的取值超出选项编码范围 1–{k + len(spec.missing_labels)} "
-                "(codes out of range)：问卷说明与数据不符", row=int(rows[i0]),
-                value=series.iloc[i0], **where, fix="核对量表级数和选项顺序"))  # fmt: skip
+            probs.append(
+                Problem(
+                    f"{invalid.mean():.0%} 的取值超出选项编码范围 1–{k + len(spec.missing_labels)} "
+                    "(codes out of range)：问卷说明与数据不符",
+                    row=int(rows[i0]),
+                    value=series.iloc[i0],
+                    **where,
+                    fix="核对量表级数和选项顺序",
+                )
+            )
         codes[:, j] = c.astype(np.int8)
     if probs:
         raise InputDataError(problems=probs)
@@ -307,14 +342,18 @@ def read_survey(
     for g in spec.groups:
         gcol = _find_column(g.question, g.column, qcols, df)
         if gcol is None:
-            raise InputDataError(f"找不到分组列「{g.name}」(group column)", **where0,
-                                 fix="核对 groups 中的 question 或 column")  # fmt: skip
+            raise InputDataError(
+                f"找不到分组列「{g.name}」(group column)",
+                **where0,
+                fix="核对 groups 中的 question 或 column",
+            )
         used.add(gcol)
         gs = df[gcol].astype("string").fillna("(空)").str.strip()
         if g.labels:
+            labels = {**{k: str(k) for k in range(1000)}, **g.labels}
             num = pd.to_numeric(gs, errors="coerce")
-            gs = gs.where(num.isna(), num.map(lambda v: g.labels.get(int(v), str(int(v)))
-                                              if pd.notna(v) else None))  # fmt: skip
+            mapped = num.map(lambda v, lab=labels: lab.get(int(v)) if pd.notna(v) else None)
+            gs = gs.where(num.isna(), mapped)
         groups[g.name] = gs.astype("category")
     pii_kinds = _detect_pii(df, [c for c in qcols if c.name not in used])
     for p in spec.pii:
@@ -330,8 +369,9 @@ def read_survey(
     rev = {v: k_ for k_, v in meta_cols.items()}
     respondent = (
         pd.to_numeric(df[rev["respondent"]], errors="coerce").fillna(-1).astype(int).to_numpy()
-        if "respondent" in rev else np.arange(1, n + 1)
-    )  # fmt: skip
+        if "respondent" in rev
+        else np.arange(1, n + 1)
+    )
     ip = province = city = None
     if "ip" in rev:
         ext = df[rev["ip"]].astype("string").fillna("").str.extract(_IP_RE.pattern)
@@ -342,14 +382,22 @@ def read_survey(
     phone = None
     phone_cols = [c for c, kind in pii_kinds.items() if kind == "phone"]
     if phone_cols:
-        phone = (df[phone_cols[0]].astype("string").fillna("")
-                 .str.replace(r"\D", "", regex=True).to_numpy(dtype=object))  # fmt: skip
-    meta = pd.DataFrame({
-        "submitted": df[rev["submitted"]].astype("string") if "submitted" in rev else pd.NA,
-        "source": df[rev["source"]].astype("string") if "source" in rev else pd.NA,
-        "province": province if province is not None else pd.NA,
-        "city": city if city is not None else pd.NA,
-    }, index=df.index)  # fmt: skip
+        phone = (
+            df[phone_cols[0]]
+            .astype("string")
+            .fillna("")
+            .str.replace(r"\D", "", regex=True)
+            .to_numpy(dtype=object)
+        )
+    meta = pd.DataFrame(
+        {
+            "submitted": df[rev["submitted"]].astype("string") if "submitted" in rev else pd.NA,
+            "source": df[rev["source"]].astype("string") if "source" in rev else pd.NA,
+            "province": province if province is not None else pd.NA,
+            "city": city if city is not None else pd.NA,
+        },
+        index=df.index,
+    )
     unmatched = [c.name for c in qcols if c.name not in used]
     return SurveyData(
         spec=spec,
@@ -368,8 +416,9 @@ def read_survey(
     )
 
 
-def _find_column(question: int | None, name: str | None, cols: list[Column],
-                 df: pd.DataFrame) -> str | None:  # fmt: skip
+def _find_column(
+    question: int | None, name: str | None, cols: list[Column], df: pd.DataFrame
+) -> str | None:
     if name is not None:
         return name if name in df.columns else None
     cands = [c.name for c in cols if c.question == question and not c.sub]
@@ -381,8 +430,9 @@ def _read_sav(path: Path) -> pd.DataFrame:
         import pyreadstat
     except ImportError:
         raise InputDataError(
-            "读取 SPSS (.sav) 需要可选依赖 pyreadstat", file=str(path),
+            "读取 SPSS (.sav) 需要可选依赖 pyreadstat",
+            file=str(path),
             fix="pip install 'evallib[spss]'，或在 SPSS 中另存为 CSV",
-        ) from None  # fmt: skip
+        ) from None
     df, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
     return df.astype(object)

@@ -40,7 +40,7 @@ def mask_value(value: object, kind: str) -> str:
         return s[0] + "*" * (len(s) - 1)
     if kind == "ip":
         parts = s.split(".")
-        return ".".join(parts[:2] + ["*", "*"]) if len(parts) == 4 else "***"
+        return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else "***"
     return "***"
 
 

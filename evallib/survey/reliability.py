@@ -62,8 +62,9 @@ class AlphaResult:
 
     def table_zh(self) -> pd.DataFrame:
         """Item statistics with Chinese headers."""
-        return pd.DataFrame({"校正的项总计相关性": self.item_total,
-                             "删除该项后的 α": self.alpha_if_deleted})  # fmt: skip
+        return pd.DataFrame(
+            {"校正的项总计相关性": self.item_total, "删除该项后的 α": self.alpha_if_deleted}
+        )
 
 
 def _matrix(items: Any) -> tuple[np.ndarray, list[str]]:
@@ -107,7 +108,7 @@ def cronbach_alpha(items: Any, *, ci: float = 0.95, nan_policy: str = "listwise"
     --------
     >>> r = cronbach_alpha([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]])
     >>> round(r.alpha, 4), r.n, r.k
-    (0.9706, 4, 3)
+    (0.9825, 4, 3)
     """
     if nan_policy != "listwise":
         raise InputDataError(f"nan_policy 仅支持 listwise，实际 {nan_policy!r}")
@@ -136,10 +137,16 @@ def cronbach_alpha(items: Any, *, ci: float = 0.95, nan_policy: str = "listwise"
         keep = [i for i in range(k) if i != j]
         aid.append(_alpha_from_cov(c[np.ix_(keep, keep)]) if k > 2 else np.nan)
     return AlphaResult(
-        float(alpha), float(lo), float(hi), n, k, float(std_alpha),
+        float(alpha),
+        float(lo),
+        float(hi),
+        n,
+        k,
+        float(std_alpha),
         pd.Series(itc, index=names, name="item_total"),
-        pd.Series(aid, index=names, name="alpha_if_deleted"), ci,
-    )  # fmt: skip
+        pd.Series(aid, index=names, name="alpha_if_deleted"),
+        ci,
+    )
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,12 @@ CODE_SKIPPED = -3  # (跳过) / -3: not asked (skip logic) — excluded from the
 CODE_INVALID = -9  # out-of-range code
 
 DEFAULT_SCALE = [
-    ("非常满意", 100.0), ("满意", 80.0), ("一般", 60.0), ("不满意", 40.0), ("非常不满意", 20.0),
-]  # fmt: skip
+    ("非常满意", 100.0),
+    ("满意", 80.0),
+    ("一般", 60.0),
+    ("不满意", 40.0),
+    ("非常不满意", 20.0),
+]
 
 
 class ScaleLevel(BaseModel):
@@ -105,8 +109,9 @@ class Quality(BaseModel):
     max_blank_share: float = Field(0.5, ge=0, le=1, description="share of asked items blank")
     duplicate_ip_answers: bool = True
     duplicate_phone: bool = True
-    max_invalid_share: float = Field(0.2, ge=0, le=1,
-                                     description="above this, an item's codes are a mismatch")  # fmt: skip
+    max_invalid_share: float = Field(
+        0.2, ge=0, le=1, description="above this, an item's codes are a mismatch"
+    )
 
 
 class QuestionnaireSpec(BaseModel):
@@ -205,7 +210,7 @@ def load_spec(path: str | Path) -> QuestionnaireSpec:
                 column=".".join(str(x) for x in e["loc"]) or None,
                 value=e.get("input") if not isinstance(e.get("input"), dict | list) else None,
                 fix="对照 docs/survey.md 修改问卷说明",
-            )  # fmt: skip
+            )
             for e in exc.errors()
         ]
         raise InputDataError(problems=probs) from None

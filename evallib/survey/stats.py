@@ -33,15 +33,17 @@ def _n_eff(n: np.ndarray, population: float | None) -> np.ndarray:
 
 
 def wilson_interval(
-    successes: np.ndarray | float, n: np.ndarray | float, confidence: float = 0.95,
+    successes: np.ndarray | float,
+    n: np.ndarray | float,
+    confidence: float = 0.95,
     population: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion, with optional FPC.
 
     Returns ``(low, high)`` as proportions (NaN where n = 0).
 
     >>> [round(float(x), 4) for x in wilson_interval(81, 100)]
-    [0.7222, 0.8751]
+    [0.7222, 0.8749]
     """
     x = np.asarray(successes, dtype=float)
     nn = np.asarray(n, dtype=float)
@@ -59,17 +61,23 @@ def wilson_interval(
 
 
 def t_interval(
-    mean: np.ndarray | float, sd: np.ndarray | float, n: np.ndarray | float,
-    confidence: float = 0.95, population: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    mean: np.ndarray | float,
+    sd: np.ndarray | float,
+    n: np.ndarray | float,
+    confidence: float = 0.95,
+    population: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """t interval for a mean, with optional FPC; NaN where n < 2."""
     m = np.asarray(mean, dtype=float)
     s = np.asarray(sd, dtype=float)
     nn = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         tq = stats.t.ppf(0.5 + confidence / 2, np.maximum(nn - 1, 1))
-        fpc = 1.0 if population is None else np.sqrt(np.clip((population - nn) /
-                                                             (population - 1), 0, 1))  # fmt: skip
+        fpc = (
+            1.0
+            if population is None
+            else np.sqrt(np.clip((population - nn) / (population - 1), 0, 1))
+        )
         half = tq * s / np.sqrt(nn) * fpc
         ok = nn >= 2
         return np.where(ok, m - half, np.nan), np.where(ok, m + half, np.nan)
