@@ -43,7 +43,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     system = load_system(args.system, sheet=args.system_sheet)
     evidence = load_evidence(args.evidence, sheet=args.evidence_sheet)
     prov = Provenance(
-        inputs=_inputs(args.system, args.evidence),
+        inputs=_inputs(args.system, args.evidence, *evidence.inputs),
         params={"profile": args.profile, "grade_scale": args.grade_scale},
     )
     result = evaluate(system, evidence, profile=args.profile, grade_scale=args.grade_scale,

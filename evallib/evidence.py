@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -17,7 +17,15 @@ from .fileio import read_yaml
 from .parsing import normalize_text, parse_number
 from .tables import ROW, read_table
 
-__all__ = ["BUDGET_FIELDS", "Evidence", "EvidenceItem", "Finding", "load_evidence"]
+__all__ = [
+    "BUDGET_FIELDS",
+    "Evidence",
+    "EvidenceItem",
+    "Finding",
+    "SurveyRef",
+    "load_evidence",
+    "resolve_surveys",
+]
 
 # Canonical budget field -> accepted names (Chinese first).
 BUDGET_FIELDS: dict[str, tuple[str, ...]] = {
@@ -41,6 +49,20 @@ class Finding(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     text: str = Field(validation_alias=AliasChoices("text", "问题", "内容"))
     points: float | None = Field(None, ge=0, validation_alias=AliasChoices("points", "扣分"))
+
+
+class SurveyRef(BaseModel):
+    """A satisfaction survey whose result is the indicator's actual value (RULES.md §8).
+
+    Paths are relative to the evidence file.  ``metric``: ``rate`` (满意率) or ``score``
+    (满意度得分).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    spec: str = Field(validation_alias=AliasChoices("spec", "问卷说明"))
+    data: str = Field(validation_alias=AliasChoices("data", "数据"))
+    metric: Literal["rate", "score"] = "rate"
+    sheet: str | None = None
 
 
 class EvidenceItem(BaseModel):
@@ -84,6 +106,7 @@ class EvidenceItem(BaseModel):
     met: list[bool] | dict[str, bool] | None = _alias("met", "评价要点符合情况", "符合情况")
     budget: dict[str, float] | None = _alias("budget", "预算", "预算执行")
     deviation: str | None = _alias("deviation", "偏差原因", "偏差原因分析及改进措施")
+    survey: SurveyRef | None = _alias("survey", "满意度调查")
     row: int | None = Field(None, exclude=True)
 
     @field_validator("findings", mode="before")
@@ -120,6 +143,7 @@ class Evidence(BaseModel):
         default_factory=dict, validation_alias=AliasChoices("facts", "事实")
     )
     source: str | None = Field(None, exclude=True)
+    inputs: list[str] = Field(default_factory=list, exclude=True)
 
     def budget_figures(self, item: EvidenceItem | None = None) -> dict[str, float]:
         """Budget figures with canonical keys: the item's over the project's."""
@@ -250,6 +274,34 @@ def _from_table(path: Path, sheet: str | int | None) -> Evidence:
     return Evidence(indicators=items, source=str(path))
 
 
+def resolve_surveys(evidence: Evidence, base: Path) -> Evidence:
+    """Run the surveys referenced by evidence items and put their result in ``actual`` (and
+    the sample size and interval in ``reason``).  Survey files are recorded in
+    ``evidence.inputs`` for provenance."""
+    refs = {k: it for k, it in evidence.indicators.items() if it.survey is not None}
+    if not refs:
+        return evidence
+    from .survey import analyze, load_spec, read_survey
+
+    items = dict(evidence.indicators)
+    inputs = list(evidence.inputs)
+    cache: dict[tuple[str, str, str | None], Any] = {}
+    for key, it in refs.items():
+        ref = it.survey
+        if ref is None:  # pragma: no cover - filtered above
+            continue
+        spec_p, data_p = (base / ref.spec).resolve(), (base / ref.data).resolve()
+        ck = (str(spec_p), str(data_p), ref.sheet)
+        if ck not in cache:
+            cache[ck] = analyze(read_survey(data_p, load_spec(spec_p), sheet=ref.sheet))
+        info = cache[ck].evidence_item(ref.metric)
+        items[key] = it.model_copy(update={"actual": info["actual"],
+                                           "reason": it.reason or info["reason"]})
+        inputs += [str(spec_p), str(data_p)]
+    return evidence.model_copy(update={"indicators": items,
+                                       "inputs": sorted(set(inputs))})
+
+
 def load_evidence(path: str | Path, *, sheet: str | int | None = None) -> Evidence:
     """Read evidence from YAML, XLSX or CSV.
 
@@ -270,5 +322,6 @@ def load_evidence(path: str | Path, *, sheet: str | int | None = None) -> Eviden
             ev = Evidence.model_validate(data)
         except ValidationError as exc:
             raise EvidenceError(problems=_pydantic_problems(exc, str(path))) from None
-        return ev.model_copy(update={"source": str(path)})
+        ev = ev.model_copy(update={"source": str(path)})
+        return resolve_surveys(ev, path.parent)
     return _from_table(path, sheet)

@@ -815,4 +815,6 @@ def score_from_survey(inp: RuleInput) -> RuleOutcome:
         if s < inp.points
         else ""
     )
+    if reason and inp.item.reason:
+        reason += f"（{inp.item.reason}）"
     return RuleOutcome(s, disp, reason, metrics={f"{what}": x})

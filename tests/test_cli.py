@@ -21,10 +21,10 @@ def test_score_key_project_demo(tmp_path: Path) -> None:
     """The README's main command (issue 2 acceptance)."""
     r = run("score", "key_project", str(DEMO_EVIDENCE), "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
-    assert "总分：89.17 / 100" in r.stdout and "评价等级：良" in r.stdout
+    assert "总分：89.12 / 100" in r.stdout and "评价等级：良" in r.stdout
     assert "扣分原因" in r.stdout
     data = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert data["total"] == 89.17 and data["grade"] == "良"
+    assert data["total"] == 89.12 and data["grade"] == "良"
     assert data["provenance"]["inputs"]["evidence.yaml"]  # SHA-256 of the input
     assert data["provenance"]["versions"]["evallib"]
     assert (tmp_path / "评分表.xlsx").stat().st_size > 5000

@@ -23,12 +23,13 @@ def demo():
 
 
 def test_demo_numbers(demo) -> None:
-    """Hand-checked demo: 决策 12 + 过程 16.41 + 产出 33.76 + 效益 27 = 89.17 → 良.
+    """Hand-checked demo: 决策 12 + 过程 16.41 + 产出 33.76 + 效益 26.95 = 89.12 → 良.
+    效益: 5 + 7.5 + 3 + 3.5 + 满意度 89.45/90·8 = 7.951 → 7.95 (rate from the survey data).
     过程: 资金到位率 93.75/100·4 = 3.75; 预算执行率 2745.6/3000 = 91.52% → 3.6608 → 3.66;
     合规性 4 − 1 = 3; 制度 4; 执行 4 − 2 = 2 → 16.41."""
     lv = demo.level_scores(1).set_index("name")["score"].to_dict()
-    assert lv == {"决策": 12.0, "过程": 16.41, "产出": 33.76, "效益": 27.0}
-    assert demo.total == 89.17 and demo.grade == "良"
+    assert lv == {"决策": 12.0, "过程": 16.41, "产出": 33.76, "效益": 26.95}
+    assert demo.total == 89.12 and demo.grade == "良"
     assert demo.facts["预算执行率"] == 91.52
 
 
@@ -62,7 +63,7 @@ def test_excel_score_sheet(demo) -> None:
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "A3:A8" in merged  # 决策 spans its six 三级 rows
     last = ws.max_row
-    assert ws.cell(last - 1, 1).value == "合计" and ws.cell(last - 1, 7).value == 89.17
+    assert ws.cell(last - 1, 1).value == "合计" and ws.cell(last - 1, 7).value == 89.12
     assert ws.cell(last, 1).value == "评价等级" and ws.cell(last, 7).value == "良"
     first = demo.to_excel_bytes()
     import time

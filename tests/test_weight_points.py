@@ -72,7 +72,7 @@ def test_hierarchical_rejects_unknown_node() -> None:
 
 
 def test_sensitivity_seeded_and_sensible() -> None:
-    res = evaluate(templates.load("key_project"), load_evidence(DEMO_EVIDENCE))  # 89.17 良
+    res = evaluate(templates.load("key_project"), load_evidence(DEMO_EVIDENCE))  # 89.12 良
     a = sensitivity(res, spread=0.2, n=3000, seed=42)
     b = sensitivity(res, spread=0.2, n=3000, seed=42)
     assert a.to_dict() == b.to_dict()

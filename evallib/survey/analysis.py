@@ -103,13 +103,13 @@ class SurveyResult:
         o = self.overall
         if metric == "rate":
             note = (
-                f"有效答卷 {self.cleaning.n_kept} 份，满意率 {o['rate']:.2%}"
-                f"（95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}）"
+                f"有效答卷 {self.cleaning.n_kept} 份，"
+                f"95% 区间 {o['rate_low']:.2%}–{o['rate_high']:.2%}"
             )
         else:
             note = (
-                f"有效答卷 {self.cleaning.n_kept} 份，满意度得分 {o['score']:.2f}"
-                f"（95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}）"
+                f"有效答卷 {self.cleaning.n_kept} 份，"
+                f"95% 区间 {o['score_low']:.2f}–{o['score_high']:.2f}"
             )
         return {"actual": self.indicator_value(metric), "reason": note}
 
