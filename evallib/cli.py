@@ -129,6 +129,32 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_survey(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .survey import analyze, load_spec, read_survey
+    from .survey.outputs import write_outputs
+
+    spec = load_spec(args.spec)
+    data = read_survey(args.data, spec, sheet=args.sheet)
+    trim = tuple(args.trim) if args.trim else None
+    result = analyze(data, weighted=args.weighted, trim=trim, seed=args.seed)
+    print(result.summary_zh())
+    with pd.option_context("display.width", 200, "display.max_columns", 30,
+                           "display.unicode.east_asian_width", True):  # fmt: skip
+        print("\n" + result.cleaning.table_zh().to_string(index=False))
+        print("\n" + result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]]
+              .round(4).to_string(index=False))  # fmt: skip
+    if data.unmatched_columns:
+        print(
+            f"\n提示：以下列未用于计分（已原样保留、脱敏后输出）：{'、'.join(data.unmatched_columns)}"
+        )
+    if args.out:
+        paths = write_outputs(result, data, args.out)
+        print("\n已写出：" + "，".join(str(p) for p in paths))
+    return 0
+
+
 def _round_floats(x: object) -> object:
     from .results import _clean
 
@@ -201,6 +227,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None, help="输出目录：权重结果.xlsx、weights.json、指标体系_赋权.yaml"
     )
     w.set_defaults(func=_cmd_weights)
+
+    s = sub.add_parser("survey", help="满意度问卷：清洗、计分、信度、分组，输出脱敏数据与表格")
+    s.add_argument("spec", help="问卷说明 YAML")
+    s.add_argument("data", help="问卷数据：问卷星导出 XLSX/CSV（按选项文本或序号）、SPSS .sav")
+    s.add_argument("--out", default=None, help="输出目录")
+    s.add_argument("--sheet", default=None, help="数据所在工作表")
+    s.add_argument(
+        "--weighted",
+        action="store_true",
+        default=None,
+        help="按问卷说明中的 margins 加权（默认：给出 margins 时加权）",
+    )
+    s.add_argument(
+        "--trim",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="权重截尾：相对均值的下限和上限，如 0.3 3",
+    )
+    s.add_argument(
+        "--seed", type=int, default=None, help="自助法随机种子（默认取问卷说明中的 seed）"
+    )
+    s.set_defaults(func=_cmd_survey)
     return p
 
 

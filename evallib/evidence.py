@@ -295,11 +295,11 @@ def resolve_surveys(evidence: Evidence, base: Path) -> Evidence:
         if ck not in cache:
             cache[ck] = analyze(read_survey(data_p, load_spec(spec_p), sheet=ref.sheet))
         info = cache[ck].evidence_item(ref.metric)
-        items[key] = it.model_copy(update={"actual": info["actual"],
-                                           "reason": it.reason or info["reason"]})
+        items[key] = it.model_copy(
+            update={"actual": info["actual"], "reason": it.reason or info["reason"]}
+        )
         inputs += [str(spec_p), str(data_p)]
-    return evidence.model_copy(update={"indicators": items,
-                                       "inputs": sorted(set(inputs))})
+    return evidence.model_copy(update={"indicators": items, "inputs": sorted(set(inputs))})
 
 
 def load_evidence(path: str | Path, *, sheet: str | int | None = None) -> Evidence:

@@ -133,6 +133,7 @@ class SurveyData:
     source: str = ""
     variant: str = "text"
     unmatched_columns: list[str] = field(default_factory=list)
+    extra: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n(self) -> int:
@@ -399,6 +400,7 @@ def read_survey(
         index=df.index,
     )
     unmatched = [c.name for c in qcols if c.name not in used]
+    extra = df[unmatched].astype("string").reset_index(drop=True)
     return SurveyData(
         spec=spec,
         codes=codes,
@@ -413,6 +415,7 @@ def read_survey(
         source=str(path),
         variant="mixed" if len(variants) > 1 else (variants.pop() if variants else "text"),
         unmatched_columns=unmatched,
+        extra=extra,
     )
 
 

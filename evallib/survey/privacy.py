@@ -29,8 +29,8 @@ def mask_value(value: object, kind: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     s = str(value).strip()
-    if not s:
-        return ""
+    if s in ("", "(空)", "（空）", "(跳过)", "（跳过）"):
+        return s
     if kind == "phone":
         d = re.sub(r"\D", "", s)[-11:]
         return f"{d[:3]}****{d[-4:]}" if len(d) >= 7 else "***"

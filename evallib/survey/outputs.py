@@ -1,0 +1,88 @@
+"""Write a survey analysis to disk: masked cleaned data, excluded responses with reasons, the
+report tables (Excel) and a deterministic summary (JSON).  No name, phone, ID number or IP
+leaves unmasked; respondents are identified by the export's 序号."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..fileio import atomic_write_bytes, atomic_write_text, deterministic_zip
+from .analysis import SurveyResult
+from .importer import SurveyData
+from .privacy import mask_frame, mask_value, scrub_text
+from .spec import CODE_BLANK, CODE_DONT_KNOW, CODE_INVALID, CODE_SKIPPED
+
+__all__ = ["answers_frame", "write_outputs"]
+
+FILES = ("有效答卷.csv", "剔除答卷.csv", "满意度分析.xlsx", "survey_summary.json")
+
+
+def answers_frame(data: SurveyData, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Respondent-level table safe to share: 序号, metadata, groups, answers as text, masked PII
+    and scrubbed open text."""
+    idx = np.arange(data.n) if rows is None else rows
+    spec = data.spec
+    labels = {pos: lv.label for pos, lv in enumerate(spec.scale, 1)}
+    labels |= {CODE_BLANK: "(空)", CODE_DONT_KNOW: "不了解/不适用", CODE_SKIPPED: "(跳过)",
+               CODE_INVALID: "(无效编码)"}  # fmt: skip
+    out = pd.DataFrame({"序号": data.respondent[idx], "所用时间(秒)": data.duration[idx]})
+    meta = data.meta.iloc[idx].reset_index(drop=True)
+    out["提交答卷时间"] = meta["submitted"].to_numpy()
+    out["省份"] = meta["province"].to_numpy()
+    out["城市"] = meta["city"].to_numpy()
+    if data.ip is not None:
+        out["IP（已脱敏）"] = [mask_value(v, "ip") for v in data.ip[idx]]
+    for g in data.groups.columns:
+        out[g] = data.groups[g].iloc[idx].astype(str).to_numpy()
+    for j, it in enumerate(spec.items):
+        out[f"{it.code} {it.label}"] = [labels.get(int(c), str(c)) for c in data.codes[idx, j]]
+    kinds = data.pii.attrs.get("kinds", {})
+    if kinds:
+        masked = mask_frame(data.pii.iloc[idx].reset_index(drop=True), kinds)
+        for col in masked.columns:
+            out[f"{col}（已脱敏）"] = masked[col].to_numpy()
+    if not data.extra.empty:
+        for col in data.extra.columns:
+            out[col] = [scrub_text(str(v)) if pd.notna(v) else "" for v in
+                        data.extra[col].iloc[idx]]  # fmt: skip
+    return out
+
+
+def _csv(df: pd.DataFrame) -> bytes:
+    # UTF-8 with BOM: opens correctly in Chinese Excel.
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def write_outputs(result: SurveyResult, data: SurveyData, out: str | Path) -> list[Path]:
+    """Write the outputs (all computed in memory first, then written atomically)."""
+    out = Path(out)
+    kept = np.where(result.cleaning.keep)[0]
+    cleaned = _csv(answers_frame(data, kept))
+    excluded = _csv(result.cleaning.excluded())
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        result.cleaning.table_zh().to_excel(xw, sheet_name="样本与清洗", index=False)
+        result.sample_zh().to_excel(xw, sheet_name="样本量", index=False)
+        result.items_zh().to_excel(xw, sheet_name="题目", index=False)
+        result.dimensions_zh().to_excel(xw, sheet_name="维度", index=False)
+        for g in result.groups:
+            result.groups_zh(g).to_excel(xw, sheet_name=f"分组-{g}"[:31], index=False)
+        result.reliability_zh().to_excel(xw, sheet_name="信度效度", index=False)
+        if result.reliability is not None:
+            result.reliability.table_zh().to_excel(xw, sheet_name="题目信度")
+        if result.ipa is not None:
+            result.ipa.rename(columns={"code": "编码", "label": "题目", "importance": "重要性",
+                                       "performance": "满意度", "quadrant": "象限"}).to_excel(
+                xw, sheet_name="IPA", index=False)  # fmt: skip
+    xlsx = deterministic_zip(buf.getvalue())
+    summary = json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    paths = [out / f for f in FILES]
+    for p, data_ in zip(paths, (cleaned, excluded, xlsx, summary.encode()), strict=True):
+        atomic_write_bytes(p, data_)
+    atomic_write_text(out / "survey_summary.txt", result.summary_zh() + "\n")
+    return [*paths, out / "survey_summary.txt"]
