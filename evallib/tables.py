@@ -103,11 +103,14 @@ def _frame(rows: list[list[Any]], header_idx: int, first_row_no: int) -> pd.Data
         names.append(h)
     data = [list(r[:width]) + [None] * (width - len(r)) for r in body]
     frame = pd.DataFrame(data, columns=names, dtype=object)
+    frame.attrs["original_headers"] = dict(zip(names, header, strict=True))
     frame[ROW] = range(first_row_no + header_idx + 1, first_row_no + header_idx + 1 + len(body))
     # Drop rows that are entirely empty.
     values = frame.drop(columns=[ROW])
     empty = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
-    return frame.loc[~empty].reset_index(drop=True)
+    out = frame.loc[~empty].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> tuple[list[list[Any]], str]:

@@ -217,6 +217,12 @@ class SurveyResult:
                 f"按总体 {s['population']} 人、±{s['margin']:.0%} 误差计算，所需样本量为 "
                 f"{s['required']} 份，本次样本{'满足' if s['adequate'] else '不满足'}要求。"
             )
+        if self.weighting is not None:
+            text += (
+                f"满意率与得分已按{'、'.join(self.spec.margins)}的总体结构加权"
+                f"（设计效应 {self.weighting.deff:.2f}，有效样本量 "
+                f"{self.weighting.n_effective:.0f}）。"
+            )
         if self.reliability is not None:
             text += f"量表 Cronbach's α 为 {self.reliability.alpha:.3f}。"
         return text

@@ -260,16 +260,21 @@ def read_survey(
     path = Path(path)
     if path.suffix.lower() == ".sav":
         df = _read_sav(path)
+        original = {}
         rows = np.arange(2, len(df) + 2)
         file_sheet = None
     else:
         table = read_table(path, sheet=sheet)
         df = table.frame
+        original = df.attrs.get("original_headers", {})
         rows = df[ROW].to_numpy()
         df = df.drop(columns=[ROW])
         file_sheet = table.sheet
     where0 = {"file": str(path), "sheet": file_sheet}
-    cols = [parse_header(c) for c in df.columns]
+    cols = []
+    for name in df.columns:  # parse the header as written (duplicates were renamed "x.1")
+        c = parse_header(original.get(name) or name)
+        cols.append(Column(name, c.question, c.sub, c.text))
     meta_cols = {c.name: META_COLUMNS[_norm(c.name)] for c in cols if _norm(c.name) in META_COLUMNS}
     qcols = [c for c in cols if c.name not in meta_cols]
     probs: list[Problem] = []
@@ -281,7 +286,7 @@ def read_survey(
         if key in seen:
             probs.append(
                 Problem(
-                    f"题号重复 (duplicated question number)：{c.name}",
+                    f"题号重复 (duplicated question number)：{original.get(c.name) or c.name}",
                     column=c.name,
                     **where0,
                     fix="检查导出文件或问卷是否有重复题目",

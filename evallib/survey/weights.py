@@ -4,8 +4,10 @@ effect.
 - Post-stratification: w_h = (N_h / N) / (n_h / n) for every respondent in cell h.
 - Raking (iterative proportional fitting, Deming & Stephan 1940): adjust the weights to each
   margin in turn until every weighted margin matches its target within ``tol``.
-- Trimming is explicit: weights are clipped to [lower, upper] × mean and the raking repeated
-  (``trim=(lower, upper)``); the result says how many weights were trimmed.
+- Trimming is explicit (``trim=(lower, upper)``): raking and clipping to [lower, upper] × mean
+  alternate (Izrael, Hoaglin & Battaglia 2000), ending on the clip so the bounds hold; the
+  result says how many weights were trimmed and how far the margins are then off target
+  (``margin_error``, largest absolute share difference).
 - Kish (1965) design effect deff = n Σw² / (Σw)², effective sample size n / deff.
 
 Weights are scaled to mean 1 (they sum to the number of respondents).
@@ -34,6 +36,7 @@ class WeightResult:
     trimmed: int
     deff: float
     n_effective: float
+    margin_error: float = 0.0
 
 
 def kish(w: np.ndarray) -> tuple[float, float]:
@@ -87,6 +90,17 @@ def poststratify(groups: pd.Series, target: Mapping[str, float]) -> WeightResult
     return WeightResult(w, 1, True, 0, d, ne)
 
 
+def _clip_to_bounds(w: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Clip to [lo, hi] × mean, repeating until the mean (which clipping moves) is stable."""
+    for _ in range(200):
+        m = w.mean()
+        c = np.clip(w, lo * m, hi * m)
+        if np.allclose(c, w, rtol=1e-12, atol=0):
+            break
+        w = c
+    return w
+
+
 def rake(
     data: pd.DataFrame,
     margins: Mapping[str, Mapping[str, float]],
@@ -134,16 +148,21 @@ def rake(
     was_trimmed = np.zeros(n, bool)
     if trim is not None:
         lo, hi = trim
-        for _ in range(20):
+        for _ in range(50):
             m = w.mean()
             clipped = np.clip(w, lo * m, hi * m)
             hit = ~np.isclose(clipped, w)
+            was_trimmed |= hit
             if not hit.any():
                 break
-            was_trimmed |= hit
             w, it2, ok = ipf(clipped)
             it += it2
+        w = _clip_to_bounds(w, lo, hi)  # end on the trim: the bounds hold
     trimmed = int(was_trimmed.sum())
     w = w / w.mean()
+    err = 0.0
+    for v in margins:
+        tot = np.bincount(codes[v], weights=w, minlength=len(tshare[v]))
+        err = max(err, float(np.abs(tot / tot.sum() - tshare[v]).max()))
     d, ne = kish(w)
-    return WeightResult(w, it, ok, trimmed, d, ne)
+    return WeightResult(w, it, ok, trimmed, d, ne, err)
