@@ -16,7 +16,14 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CJK_FAMILIES", "use_cjk_font", "weights_bar"]
+__all__ = [
+    "CJK_FAMILIES",
+    "group_satisfaction",
+    "ipa_chart",
+    "item_distribution",
+    "use_cjk_font",
+    "weights_bar",
+]
 
 #: Preferred Simplified Chinese families, best first.
 CJK_FAMILIES = [
@@ -82,5 +89,77 @@ def weights_bar(table: Any, *, title: str = "指标权重", top: int | None = No
     ax.set_xlabel("全局权重")
     ax.set_title(title)
     ax.set_xlim(0, float(t["全局权重"].max()) * 1.3)
+    fig.tight_layout()
+    return fig
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    use_cjk_font()
+    return Figure(figsize=(width, height), dpi=120)
+
+
+def item_distribution(result: Any, title: str = "各题目满意度分布") -> Figure:
+    """Stacked bars: share of each answer level among valid answers, per satisfaction item."""
+    spec = result.spec
+    t = result.items[result.items["importance_of"] == ""]
+    labels = [lv.label for lv in spec.scale]
+    counts = t[[f"n_{lab}" for lab in labels]].to_numpy(dtype=float)
+    shares = counts / counts.sum(axis=1, keepdims=True)
+    fig = _figure(7.5, max(3.0, 0.36 * len(t) + 1.4))
+    ax = fig.subplots()
+    colors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#999999", "#777777"]
+    left = [0.0] * len(t)
+    names = t["label"].tolist()
+    for j, lab in enumerate(labels):
+        ax.barh(names, shares[:, j], left=left, color=colors[j % len(colors)], label=lab)
+        left = [a + b for a, b in zip(left, shares[:, j], strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("占有效回答的比例")
+    ax.set_title(title)
+    ax.legend(ncol=len(labels), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8,
+              frameon=False)  # fmt: skip
+    fig.tight_layout()
+    return fig
+
+
+def group_satisfaction(result: Any, group: str) -> Figure:
+    """Satisfaction rate per level of a group variable, with 95 % intervals."""
+    t = result.groups[group].sort_values("rate")
+    fig = _figure(6.5, max(2.5, 0.4 * len(t) + 1.2))
+    ax = fig.subplots()
+    err = [t["rate"] - t["rate_low"], t["rate_high"] - t["rate"]]
+    ax.barh(t["level"], t["rate"], xerr=err, color="#4472C4", capsize=3)
+    for y, (r, n) in enumerate(zip(t["rate"], t["n"], strict=True)):
+        ax.text(0.01, y, f"{r:.1%}（n={n}）", va="center", color="white", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("满意率（95% 区间）")
+    ax.set_title(f"按{group}的满意率")
+    fig.tight_layout()
+    return fig
+
+
+def ipa_chart(result: Any) -> Figure:
+    """Importance–performance quadrant chart (axes cross at the means)."""
+    t = result.ipa
+    fig = _figure(6.5, 5.0)
+    ax = fig.subplots()
+    ax.scatter(t["importance"], t["performance"], color="#C00000")
+    for _, r in t.iterrows():
+        ax.annotate(r["label"], (r["importance"], r["performance"]), fontsize=8,
+                    xytext=(4, 3), textcoords="offset points")  # fmt: skip
+    mi, mp = t["importance"].mean(), t["performance"].mean()
+    ax.axvline(mi, color="grey", lw=0.8, ls="--")
+    ax.axhline(mp, color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("重要性得分")
+    ax.set_ylabel("满意度得分")
+    ax.set_title("重要性—满意度分析（IPA）")
+    xs, ys = ax.get_xlim(), ax.get_ylim()
+    for x, y, text in ((xs[1], ys[1], "继续保持"), (xs[1], ys[0], "重点改进"),
+                       (xs[0], ys[1], "过度投入"), (xs[0], ys[0], "次要改进")):  # fmt: skip
+        ax.text(x, y, text, ha="right" if x == xs[1] else "left",
+                va="top" if y == ys[1] else "bottom", color="grey", fontsize=9)  # fmt: skip
     fig.tight_layout()
     return fig

@@ -70,3 +70,25 @@ def test_notebooks_have_typed_parameters() -> None:
         params = pm.inspect_notebook(str(nb_path))
         assert params and all(p["inferred_type_name"] != "None" for p in params.values())
         assert all(p["help"] for p in params.values()), nb_path
+
+
+@pytest.mark.notebook
+def test_survey_notebook_runs(tmp_path: Path) -> None:
+    out = tmp_path / "survey.out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / "survey_analysis.ipynb"), str(out),
+        parameters={"data": str(ROOT / "survey_data/demo/问卷星_按选项序号.xlsx"),
+                    "spec": str(ROOT / "survey_data/demo/spec.yaml")},
+        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+    )  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    texts, images = [], 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            assert o.get("output_type") != "error", o
+            data = o.get("data", {})
+            texts.append(data.get("text/markdown", "") + data.get("text/html", ""))
+            images += "image/png" in data
+    joined = "\n".join(texts)
+    assert "有效答卷 539 份" in joined and "Cronbach" in joined and "重点改进" in joined
+    assert images == 3  # distribution, group, IPA

@@ -37,7 +37,7 @@ import pandas as pd
 from ..errors import InputDataError
 from .clean import CleaningResult, clean
 from .importer import SurveyData
-from .reliability import AlphaResult, bartlett_sphericity, cronbach_alpha, kmo
+from .reliability import AlphaResult, alpha_from_cov, bartlett_from_corr, kmo_from_corr
 from .spec import QuestionnaireSpec
 from .stats import margin_of_error, required_sample_size, t_interval, wilson_interval
 from .weights import WeightResult, rake
@@ -45,14 +45,24 @@ from .weights import WeightResult, rake
 __all__ = ["SurveyResult", "analyze", "points_matrix"]
 
 
-def points_matrix(codes: np.ndarray, spec: QuestionnaireSpec) -> np.ndarray:
-    """float32 points per answer (NaN where not a valid scale answer); reverse items flipped."""
+def _level_points(spec: QuestionnaireSpec, reverse: bool = False) -> np.ndarray:
+    """Points of the scale levels 1..k (reversed for a reverse-coded item)."""
+    pts = np.array([lv.points for lv in spec.scale], dtype=np.float64)
+    return pts.max() + pts.min() - pts if reverse else pts
+
+
+def points_matrix(
+    codes: np.ndarray, spec: QuestionnaireSpec, items: list[Any] | None = None
+) -> np.ndarray:
+    """float32 points per answer (NaN where not a valid scale answer); reverse items flipped.
+    ``items`` are the spec items of the columns of ``codes`` (default: all)."""
+    items = spec.items if items is None else items
     k = spec.k
     lut = np.full(256, np.nan, dtype=np.float32)
     pts = np.array([lv.points for lv in spec.scale], dtype=np.float32)
     lut[1 : k + 1] = pts
-    p = lut[codes.astype(np.int16) & 0xFF]
-    rev = [j for j, it in enumerate(spec.items) if it.reverse]
+    p = lut[codes.astype(np.uint8)]
+    rev = [j for j, it in enumerate(items) if it.reverse]
     if rev:
         p[:, rev] = pts.max() + pts.min() - p[:, rev]
     return p
@@ -320,90 +330,79 @@ def analyze(
             raise InputDataError("加权需要在问卷说明中给出 margins（各组总体数）")
         wres = rake(groups, spec.margins, trim=trim)
         w = wres.weights
-    pts = points_matrix(codes, spec)
     k = spec.k
     top = spec.satisfied_top
+    # ---- items: everything from the answer-level counts (one bincount per item)
     item_rows = []
     for j, it in enumerate(spec.items):
-        col = codes[:, j].astype(np.int16)
-        cnt = np.bincount(col + 16, minlength=32)
-        wc = np.bincount(col + 16, weights=w, minlength=32) if w is not None else cnt
+        col = codes[:, j]
+        cnt = np.bincount(col.astype(np.intp) + 16, minlength=32)
+        if w is None:
+            wc, w2 = cnt.astype(float), cnt.astype(float)
+        else:
+            wc = np.bincount(col.astype(np.intp) + 16, weights=w, minlength=32)
+            w2 = np.bincount(col.astype(np.intp) + 16, weights=w * w, minlength=32)
+        lv_w = wc[17 : 17 + k]
         valid = int(cnt[17 : 17 + k].sum())
-        sat_w = float(wc[17 : 17 + top].sum())
-        val_w = float(wc[17 : 17 + k].sum())
-        rate = sat_w / val_w if val_w else np.nan
-        m, sd, ne = _wmean(pts[:, j], w)
-        n_for_ci = ne if w is not None else valid
+        val_w = float(lv_w.sum())
+        rate = float(wc[17 : 17 + top].sum()) / val_w if val_w else np.nan
+        p_lv = _level_points(spec, it.reverse)
+        m = float((lv_w * p_lv).sum() / val_w) if val_w else np.nan
+        var = float((lv_w * (p_lv - m) ** 2).sum() / val_w) if val_w else np.nan
+        n_for_ci = valid if w is None else (val_w**2 / float(w2[17 : 17 + k].sum()) if val_w else 0)
+        sd = np.sqrt(var * n_for_ci / (n_for_ci - 1)) if n_for_ci > 1 else np.nan
         rl, rh = wilson_interval(rate * n_for_ci, n_for_ci, conf, N)
         sl, sh = t_interval(m, sd, n_for_ci, conf, N)
         row = {
-            "code": it.code,
-            "label": it.label,
-            "dimension": it.dimension or "",
-            "importance_of": it.importance_of or "",
-            "weight": it.weight,
-            "n_valid": valid,
-            "n_blank": int(cnt[16]),
-            "n_dont_know": int(cnt[15]),
-            "n_skipped": int(cnt[13]),
+            "code": it.code, "label": it.label, "dimension": it.dimension or "",
+            "importance_of": it.importance_of or "", "weight": it.weight, "n_valid": valid,
+            "n_blank": int(cnt[16]), "n_dont_know": int(cnt[15]), "n_skipped": int(cnt[13]),
             "n_invalid": int(cnt[7]),
-        }
+        }  # fmt: skip
         for pos, lv in enumerate(spec.scale, 1):
             row[f"n_{lv.label}"] = int(cnt[16 + pos])
-        row.update(
-            {
-                "rate": rate,
-                "rate_low": float(rl),
-                "rate_high": float(rh),
-                "score": m,
-                "sd": sd,
-                "score_low": float(sl),
-                "score_high": float(sh),
-            }
-        )
+        row.update({"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
+                    "sd": sd, "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
         item_rows.append(row)
     items = pd.DataFrame(item_rows)
+    # ---- per-respondent sufficient statistics over the satisfaction items
     sat_idx = [j for j, it in enumerate(spec.items) if it.importance_of is None]
+    sub = codes[:, sat_idx]
+    valid_m = (sub >= 1) & (sub <= k)
+    sat_m = (sub >= 1) & (sub <= top)
+    pts = points_matrix(sub, spec, [spec.items[j] for j in sat_idx])
+    filled = np.where(valid_m, pts, np.float32(0))
+    iw = np.array([spec.items[j].weight for j in sat_idx], dtype=np.float32)
     dims = spec.dimensions or []
     dim_names = [d.name for d in dims] or [""]
     dim_w = {d.name: d.weight for d in dims} or {"": 1.0}
-    iw = np.array([spec.items[j].weight for j in range(len(spec.items))], dtype=np.float32)
     dim_scores = np.full((n, len(dim_names)), np.nan, dtype=np.float64)
     dim_rows = []
     for di, dname in enumerate(dim_names):
-        js = [j for j in sat_idx if (spec.items[j].dimension or "") == dname] if dims else sat_idx
-        p = pts[:, js]
-        ok = ~np.isnan(p)
-        wsum = (ok * iw[js]).sum(axis=1)
+        js = [i for i, j in enumerate(sat_idx) if (spec.items[j].dimension or "") == dname] \
+            if dims else list(range(len(sat_idx)))  # fmt: skip
+        num = filled[:, js] @ iw[js]
+        den = valid_m[:, js].astype(np.float32) @ iw[js]
         with np.errstate(invalid="ignore", divide="ignore"):
-            s = np.where(wsum > 0, np.nansum(p * iw[js], axis=1) / wsum, np.nan)
-        dim_scores[:, di] = s
-        m, sd, ne = _wmean(s, w)
+            s_i = np.where(den > 0, num / den, np.nan).astype(np.float64)
+        dim_scores[:, di] = s_i
+        m, sd, ne = _wmean(s_i, w)
         sl, sh = t_interval(m, sd, ne, conf, N)
-        sub = codes[:, js].astype(np.int16)
-        wm = w[:, None] if w is not None else 1.0
-        val = ((sub >= 1) & (sub <= k)) * wm
-        sat = ((sub >= 1) & (sub <= top)) * wm
-        rate = float(np.sum(sat) / np.sum(val)) if np.sum(val) else np.nan
-        dim_rows.append(
-            {
-                "dimension": dname or "全部",
-                "weight": dim_w[dname],
-                "n_items": len(js),
-                "n": int((~np.isnan(s)).sum()),
-                "rate": rate,
-                "score": m,
-                "sd": sd,
-                "score_low": float(sl),
-                "score_high": float(sh),
-            }
-        )
+        v_i = valid_m[:, js].sum(axis=1)
+        s_c = sat_m[:, js].sum(axis=1)
+        tot_v = float(v_i @ w) if w is not None else float(v_i.sum())
+        tot_s = float(s_c @ w) if w is not None else float(s_c.sum())
+        rate_d = tot_s / tot_v if tot_v else np.nan
+        dim_rows.append({"dimension": dname or "全部", "weight": dim_w[dname], "n_items": len(js),
+                         "n": int((~np.isnan(s_i)).sum()), "rate": rate_d,
+                         "score": m, "sd": sd, "score_low": float(sl),
+                         "score_high": float(sh)})  # fmt: skip
     dimensions = pd.DataFrame(dim_rows)
     dw = np.array([dim_w[d] for d in dim_names])
     ok = ~np.isnan(dim_scores)
-    wsum = (ok * dw).sum(axis=1)
+    wsum = ok @ dw
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(wsum > 0, np.nansum(np.nan_to_num(dim_scores) * dw, axis=1) / wsum, np.nan)
+        index = np.where(wsum > 0, np.nan_to_num(dim_scores) @ dw / wsum, np.nan)
     m, sd, ne = _wmean(index, w)
     valid_idx = ~np.isnan(index)
     if 0 < valid_idx.sum() <= bootstrap_max and bootstrap > 0:
@@ -425,75 +424,58 @@ def analyze(
     else:
         sl, sh = t_interval(m, sd, ne, conf, N)
         ci_method = "t"
-    sub = codes[:, sat_idx].astype(np.int16)
-    wm = w[:, None] if w is not None else 1.0
-    val_w = float(np.sum(((sub >= 1) & (sub <= k)) * wm))
-    sat_w = float(np.sum(((sub >= 1) & (sub <= top)) * wm))
-    rate = sat_w / val_w if val_w else np.nan
+    v_cnt = valid_m.sum(axis=1, dtype=np.int32)
+    s_cnt = sat_m.sum(axis=1, dtype=np.int32)
+    wv = v_cnt if w is None else v_cnt * w
+    ws = s_cnt if w is None else s_cnt * w
+    rate = float(ws.sum() / wv.sum()) if wv.sum() else np.nan
     n_rate = int(valid_idx.sum()) if w is None else (wres.n_effective if wres else n)
     rl, rh = wilson_interval(rate * n_rate, n_rate, conf, N)
-    overall = {
-        "rate": rate,
-        "rate_low": float(rl),
-        "rate_high": float(rh),
-        "score": m,
-        "score_low": float(sl),
-        "score_high": float(sh),
-        "n": int(valid_idx.sum()),
-        "score_ci_method": ci_method,
-    }
+    overall = {"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
+               "score_low": float(sl), "score_high": float(sh), "n": int(valid_idx.sum()),
+               "score_ci_method": ci_method}  # fmt: skip
+    # ---- groups: bincounts of the per-respondent statistics
     group_tables = {}
+    ww_all = np.ones(n) if w is None else w
+    idx0 = np.nan_to_num(index)
     for g in groups.columns:
         codes_g, levels = pd.factorize(groups[g], sort=True)
-        rows = []
-        for li, lv in enumerate(levels):
-            sel = codes_g == li
-            subg = sub[sel]
-            wg = w[sel][:, None] if w is not None else 1.0
-            vg = float(np.sum(((subg >= 1) & (subg <= k)) * wg))
-            sg = float(np.sum(((subg >= 1) & (subg <= top)) * wg))
-            r = sg / vg if vg else np.nan
-            mg, sdg, neg = _wmean(index[sel], w[sel] if w is not None else None)
-            rlg, rhg = wilson_interval(r * int(sel.sum()), int(sel.sum()), conf)
-            slg, shg = t_interval(mg, sdg, neg, conf)
-            rows.append(
-                {
-                    "level": str(lv),
-                    "n": int(sel.sum()),
-                    "rate": r,
-                    "rate_low": float(rlg),
-                    "rate_high": float(rhg),
-                    "score": mg,
-                    "score_low": float(slg),
-                    "score_high": float(shg),
-                }
-            )
-        group_tables[g] = pd.DataFrame(rows)
+        L = len(levels)
+        cnt_g = np.bincount(codes_g, minlength=L)
+        r_g = np.bincount(codes_g, weights=ws, minlength=L) / np.maximum(
+            np.bincount(codes_g, weights=wv, minlength=L), 1e-300)  # fmt: skip
+        wi = ww_all * valid_idx
+        sw = np.bincount(codes_g, weights=wi, minlength=L)
+        m_g = np.bincount(codes_g, weights=wi * idx0, minlength=L) / np.maximum(sw, 1e-300)
+        m2_g = np.bincount(codes_g, weights=wi * idx0**2, minlength=L) / np.maximum(sw, 1e-300)
+        ne_g = sw**2 / np.maximum(np.bincount(codes_g, weights=wi * wi, minlength=L), 1e-300)
+        with np.errstate(invalid="ignore"):
+            sd_g = np.sqrt(np.maximum(m2_g - m_g**2, 0) * ne_g / np.maximum(ne_g - 1, 1))
+        rlg, rhg = wilson_interval(r_g * cnt_g, cnt_g, conf)
+        slg, shg = t_interval(m_g, sd_g, ne_g, conf)
+        group_tables[g] = pd.DataFrame({
+            "level": [str(v) for v in levels], "n": cnt_g, "rate": r_g, "rate_low": rlg,
+            "rate_high": rhg, "score": m_g, "score_low": slg, "score_high": shg,
+        })  # fmt: skip
+    # ---- reliability and validity: one covariance matrix of the complete cases
     rel = None
     validity: dict[str, Any] = {}
-    if len(sat_idx) >= 2:
-        sat_pts = pts[:, sat_idx]
-        try:
-            rel = cronbach_alpha(
-                pd.DataFrame(sat_pts, columns=[spec.items[j].code for j in sat_idx])
-            )
-            complete = sat_pts[~np.isnan(sat_pts).any(axis=1)]
-            if complete.shape[0] > len(sat_idx) + 2:
-                km = kmo(complete)
-                chi2, df, p = bartlett_sphericity(complete)
-                validity = {
-                    "kmo": km.overall,
-                    "kmo_items": dict(
-                        zip(
-                            [spec.items[j].code for j in sat_idx], km.per_item.tolist(), strict=True
-                        )
-                    ),
-                    "bartlett_chi2": chi2,
-                    "bartlett_df": df,
-                    "bartlett_p": p,
-                }
-        except InputDataError:
-            rel = None
+    names = [spec.items[j].code for j in sat_idx]
+    complete = valid_m.all(axis=1)
+    n_c = int(complete.sum())
+    if len(sat_idx) >= 2 and n_c >= 2:
+        pc = pts[complete].astype(np.float64)
+        c = np.cov(pc, rowvar=False, ddof=1)
+        if np.all(np.diag(c) > 0):
+            rel = alpha_from_cov(c, n_c, names)
+            if n_c > len(sat_idx) + 2:
+                sdv = np.sqrt(np.diag(c))
+                corr = c / np.outer(sdv, sdv)
+                km = kmo_from_corr(corr, names)
+                chi2, df, pv = bartlett_from_corr(corr, n_c)
+                validity = {"kmo": km.overall, "kmo_items": dict(zip(names,
+                            km.per_item.tolist(), strict=True)), "bartlett_chi2": chi2,
+                            "bartlett_df": df, "bartlett_p": pv}  # fmt: skip
     req = required_sample_size(N, spec.margin_of_error, conf)
     n_used = int(valid_idx.sum())
     sample = {

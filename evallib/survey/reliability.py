@@ -32,7 +32,16 @@ from scipy import stats
 
 from ..errors import InputDataError
 
-__all__ = ["AlphaResult", "KMOResult", "bartlett_sphericity", "cronbach_alpha", "kmo"]
+__all__ = [
+    "AlphaResult",
+    "KMOResult",
+    "alpha_from_cov",
+    "bartlett_from_corr",
+    "bartlett_sphericity",
+    "cronbach_alpha",
+    "kmo",
+    "kmo_from_corr",
+]
 
 
 @dataclass(frozen=True)
@@ -119,21 +128,33 @@ def cronbach_alpha(items: Any, *, ci: float = 0.95, nan_policy: str = "listwise"
         raise InputDataError(
             f"计算 Cronbach α 至少需要 2 个题目和 2 份完整答卷，实际 {k} 题、{n} 份"
         )
-    c = np.cov(x, rowvar=False, ddof=1)
+    return alpha_from_cov(np.cov(x, rowvar=False, ddof=1), n, names, ci)
+
+
+def alpha_from_cov(c: np.ndarray, n: int, names: list[str], ci: float = 0.95) -> AlphaResult:
+    """:func:`cronbach_alpha` from the items' covariance matrix (ddof = 1) of n complete cases.
+
+    Every statistic follows from the covariance matrix C: with row sums s_j = Σ_k C_jk and
+    S = Σ C, the corrected item-total correlation is (s_j − C_jj) / √(C_jj (S − 2 s_j + C_jj))
+    and alpha-if-deleted is alpha of C without row and column j.
+    """
+    k = c.shape[0]
     alpha = _alpha_from_cov(c)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     lo = 1 - (1 - alpha) * stats.f.isf((1 - ci) / 2, df1, df2)
     hi = 1 - (1 - alpha) * stats.f.isf(1 - (1 - ci) / 2, df1, df2)
-    sd = np.sqrt(np.diag(c))
+    d = np.diag(c)
+    sd = np.sqrt(d)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = c / np.outer(sd, sd)
-    rbar = (r.sum() - np.trace(r)) / (k * (k - 1))
-    std_alpha = k * rbar / (1 + (k - 1) * rbar)
-    total = x.sum(axis=1)
-    itc, aid = [], []
+        rbar = (r.sum() - np.trace(r)) / (k * (k - 1))
+        std_alpha = k * rbar / (1 + (k - 1) * rbar)
+        s_j = c.sum(axis=1)
+        total = c.sum()
+        itc = (s_j - d) / np.sqrt(d * (total - 2 * s_j + d))
+    itc = np.where(d > 0, itc, np.nan)
+    aid = []
     for j in range(k):
-        rest = total - x[:, j]
-        itc.append(float(np.corrcoef(x[:, j], rest)[0, 1]) if x[:, j].std() > 0 else np.nan)
         keep = [i for i in range(k) if i != j]
         aid.append(_alpha_from_cov(c[np.ix_(keep, keep)]) if k > 2 else np.nan)
     return AlphaResult(
@@ -166,6 +187,11 @@ def _corr(items: Any) -> tuple[np.ndarray, list[str], int]:
 def kmo(items: Any) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy (overall and per item)."""
     r, names, _ = _corr(items)
+    return kmo_from_corr(r, names)
+
+
+def kmo_from_corr(r: np.ndarray, names: list[str]) -> KMOResult:
+    """:func:`kmo` from a correlation matrix."""
     try:
         p = np.linalg.inv(r)
     except np.linalg.LinAlgError:
@@ -184,6 +210,11 @@ def kmo(items: Any) -> KMOResult:
 def bartlett_sphericity(items: Any) -> tuple[float, int, float]:
     """Bartlett's test that the correlation matrix is an identity: (chi2, df, p_value)."""
     r, _, n = _corr(items)
+    return bartlett_from_corr(r, n)
+
+
+def bartlett_from_corr(r: np.ndarray, n: int) -> tuple[float, int, float]:
+    """:func:`bartlett_sphericity` from a correlation matrix of n complete cases."""
     p = r.shape[0]
     sign, logdet = np.linalg.slogdet(r)
     if sign <= 0:
