@@ -442,5 +442,9 @@ def _read_sav(path: Path) -> pd.DataFrame:
             file=str(path),
             fix="pip install 'evallib[spss]'，或在 SPSS 中另存为 CSV",
         ) from None
-    df, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    # SPSS variable names are short (Q5_1); the exported question texts are the labels.
+    labels = [lab or name for name, lab in zip(df.columns, meta.column_labels or [], strict=False)]
+    if len(labels) == len(df.columns):
+        df.columns = labels
     return df.astype(object)
