@@ -155,6 +155,27 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    res = run_report(args.project, args.out, formats=formats, seed=args.seed)
+    main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
+    print(f"报告：{main_file}")
+    print(f"总分：{res.total:.2f}")
+    print(f"评价等级：{res.grade or '未定级'}")
+    print(f"运行包（工作底稿）：{res.out}（result.json、manifest.json、report.ipynb）")
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from .report import reproduce
+
+    r = reproduce(args.bundle)
+    print(r.summary_zh())
+    return 0 if r.identical else 1
+
+
 def _round_floats(x: object) -> object:
     from .results import _clean
 
@@ -250,6 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=None, help="自助法随机种子（默认取问卷说明中的 seed）"
     )
     s.set_defaults(func=_cmd_survey)
+
+    r = sub.add_parser("report", help="生成重点绩效评价报告（PDF/Word/HTML）和运行包")
+    r.add_argument("project", help="项目文件 YAML（见 docs/report.md）")
+    r.add_argument("--out", required=True, help="输出目录（运行包）")
+    r.add_argument("--format", default="pdf,docx,html", help="报告格式，逗号分隔：pdf,docx,html")
+    r.add_argument("--seed", type=int, default=None, help="随机种子（默认 20261122）")
+    r.set_defaults(func=_cmd_report)
+
+    rp = sub.add_parser("reproduce", help="按运行包重新计算并与原结果比对")
+    rp.add_argument("bundle", help="运行包目录（evallib report 的输出目录）")
+    rp.set_defaults(func=_cmd_reproduce)
     return p
 
 

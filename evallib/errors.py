@@ -24,6 +24,7 @@ __all__ = [
     "IndicatorSystemError",
     "InputDataError",
     "Problem",
+    "ReportError",
     "RuleError",
     "TargetParseError",
     "UnitMismatchError",
@@ -186,6 +187,10 @@ class GradeError(EvalError):
 
 class InconsistentJudgementError(EvalError):
     """A pairwise comparison matrix (判断矩阵) is invalid or too inconsistent (CR ≥ threshold)."""
+
+
+class ReportError(EvalError):
+    """A report could not be produced: a notebook cell failed, or a conversion failed."""
 
 
 class ConfigError(EvalError):

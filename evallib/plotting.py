@@ -21,6 +21,8 @@ __all__ = [
     "group_satisfaction",
     "ipa_chart",
     "item_distribution",
+    "level_scores_bar",
+    "lost_points_bar",
     "use_cjk_font",
     "weights_bar",
 ]
@@ -161,5 +163,41 @@ def ipa_chart(result: Any) -> Figure:
                        (xs[0], ys[1], "过度投入"), (xs[0], ys[0], "次要改进")):  # fmt: skip
         ax.text(x, y, text, ha="right" if x == xs[1] else "left",
                 va="top" if y == ys[1] else "bottom", color="grey", fontsize=9)  # fmt: skip
+    fig.tight_layout()
+    return fig
+
+
+def level_scores_bar(result: Any, title: str = "各一级指标得分与分值") -> Figure:
+    """Grouped bars: 分值 and 得分 per level-1 indicator."""
+    lv = result.level_scores(1)
+    fig = _figure(6.5, 3.6)
+    ax = fig.subplots()
+    x = range(len(lv))
+    ax.bar([i - 0.2 for i in x], lv["points"], width=0.4, color="#BFBFBF", label="分值")
+    ax.bar([i + 0.2 for i in x], lv["score"], width=0.4, color="#4472C4", label="得分")
+    for i, (p, s) in enumerate(zip(lv["points"], lv["score"], strict=True)):
+        ax.text(i + 0.2, s, f"{s:.2f}", ha="center", va="bottom", fontsize=8)
+        ax.text(i - 0.2, p, f"{p:g}", ha="center", va="bottom", fontsize=8, color="#555555")
+    ax.set_xticks(list(x), lv["name"].tolist())
+    ax.set_ylabel("分")
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    ax.set_ylim(0, float(lv["points"].max()) * 1.18)
+    fig.tight_layout()
+    return fig
+
+
+def lost_points_bar(result: Any, top: int = 10, title: str = "主要扣分指标") -> Figure:
+    """Horizontal bars of the indicators that lost the most points."""
+    t = result.indicators[result.indicators["lost"] > 0].nlargest(top, "lost")
+    t = t.sort_values("lost")
+    fig = _figure(6.5, max(2.2, 0.38 * len(t) + 1.0))
+    ax = fig.subplots()
+    ax.barh(t["name"], t["lost"], color="#C55A11")
+    for y, v in enumerate(t["lost"]):
+        ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
+    ax.set_xlabel("扣分")
+    ax.set_title(title)
+    ax.set_xlim(0, float(t["lost"].max()) * 1.25 if len(t) else 1)
     fig.tight_layout()
     return fig

@@ -141,7 +141,7 @@ class EvaluationResult:
         cols = [*parents, "name", "points", "target", "actual", "score", "reason"]
         out = self.indicators[cols].rename(columns=COLUMNS_ZH)
         if parents:
-            out = out.rename(columns={"三级指标": f"{'二三四五'[len(parents)]}级指标"})
+            out = out.rename(columns={"三级指标": f"{'一二三四五'[len(parents)]}级指标"})
         return out
 
     def to_dict(self) -> dict[str, Any]:

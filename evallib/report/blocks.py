@@ -1,0 +1,133 @@
+"""Report content as typed blocks: what a report cell displays, in a form every output format
+can render — HTML in JupyterLab and the PDF, real headings and tables in Word.
+
+A :class:`Section` is displayed with two MIME types: ``text/html`` (for people) and
+:data:`BLOCKS_MIME` (a JSON list of blocks, for the exporters).  The result payload uses
+:data:`RESULT_MIME`; the report bundle extracts ``result.json`` from it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["BLOCKS_MIME", "RESULT_MIME", "Payload", "Section", "fmt_cell", "table_block"]
+
+BLOCKS_MIME = "application/vnd.evallib.blocks+json"
+RESULT_MIME = "application/vnd.evallib.result+json"
+
+
+def fmt_cell(v: Any, col: str = "") -> str:
+    """Format a table cell: rates as percentages, other floats with 2 decimals."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float | int) and not isinstance(v, bool):
+        if (
+            any(w in col for w in ("率", "比例", "share"))
+            and abs(v) <= 1.0001
+            and "得分" not in col
+        ):
+            return f"{v:.2%}"
+        if isinstance(v, float):
+            return f"{v:.2f}" if v != int(v) or "分" in col or "权重" in col else f"{v:.0f}"
+        return str(v)
+    return str(v)
+
+
+def table_block(
+    df: pd.DataFrame, caption: str = "", *, index: bool = False, widths: list[float] | None = None
+) -> dict[str, Any]:
+    """A table block from a DataFrame (cells formatted with :func:`fmt_cell`)."""
+    d = df.reset_index() if index else df
+    cols = [str(c) for c in d.columns]
+    rows = [
+        [fmt_cell(v, c) for v, c in zip(r, cols, strict=True)] for r in d.itertuples(index=False)
+    ]
+    return {"type": "table", "caption": caption, "columns": cols, "rows": rows, "widths": widths}
+
+
+def _fig_png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def blocks_html(blocks: list[dict[str, Any]]) -> str:
+    """HTML of a block list (ids are added later by the exporter for headings)."""
+    out = []
+    for b in blocks:
+        t = b["type"]
+        if t == "heading":
+            lv = b["level"]
+            out.append(f"<h{lv}>{html.escape(b['text'])}</h{lv}>")
+        elif t == "paragraph":
+            out.append(f"<p>{html.escape(b['text'])}</p>")
+        elif t == "table":
+            cap = f"<caption>{html.escape(b['caption'])}</caption>" if b.get("caption") else ""
+            cols, style = "", ""
+            if b.get("widths"):
+                cols = "<colgroup>" + "".join(f'<col style="width:{w}%"/>' for w in b["widths"])
+                cols += "</colgroup>"
+                style = ' style="table-layout: fixed"'
+            head = "".join(f"<th>{html.escape(c)}</th>" for c in b["columns"])
+            body = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>"
+                for r in b["rows"]
+            )
+            out.append(
+                f'<table class="report-table"{style}>{cap}{cols}<thead><tr>{head}</tr>'
+                f"</thead><tbody>{body}</tbody></table>"
+            )
+        elif t == "image":
+            cap = html.escape(b.get("caption", ""))
+            out.append(
+                f'<figure><img src="data:image/png;base64,{b["png"]}" alt="{cap}"/>'
+                f"<figcaption>{cap}</figcaption></figure>"
+            )
+    return "\n".join(out)
+
+
+@dataclass
+class Section:
+    """Displayable report content: headings, paragraphs, tables and figures."""
+
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def heading(self, text: str, level: int = 3, *, new_page: bool = False) -> Section:
+        self.blocks.append({"type": "heading", "level": level, "text": text, "new_page": new_page})
+        return self
+
+    def para(self, text: str) -> Section:
+        for part in str(text).strip().split("\n\n"):
+            if part.strip():
+                self.blocks.append({"type": "paragraph", "text": " ".join(part.split("\n"))})
+        return self
+
+    def table(self, df: pd.DataFrame, caption: str = "", **kw: Any) -> Section:
+        self.blocks.append(table_block(df, caption, **kw))
+        return self
+
+    def figure(self, fig: Any, caption: str = "") -> Section:
+        self.blocks.append({"type": "image", "png": _fig_png(fig), "caption": caption})
+        return self
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": blocks_html(self.blocks), BLOCKS_MIME: {"blocks": self.blocks}}
+
+
+@dataclass
+class Payload:
+    """The evaluation's numbers, emitted once by the report notebook; invisible in the report.
+    The bundle's ``result.json`` is this payload as the executed notebook holds it."""
+
+    data: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {RESULT_MIME: self.data}

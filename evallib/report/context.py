@@ -1,0 +1,318 @@
+"""Everything a key-evaluation report shows, computed by evallib (the notebook only displays).
+
+Sections follow the reference outline of 财预〔2020〕10号 (RULES.md §10):
+一、基本情况; 二、绩效评价工作开展情况; 三、综合评价情况及评价结论（附评分表）;
+四、绩效评价指标分析; 五、主要经验及做法、存在的问题及原因分析; 六、有关建议;
+七、其他需要说明的问题.  Standard paragraphs are evallib's own wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..evidence import load_evidence
+from ..indicators import IndicatorSystem, load_system
+from ..project import ProjectFile, load_project
+from ..results import EvaluationResult, Provenance, _clean
+from ..scoring import evaluate
+from .blocks import Payload, Section
+
+__all__ = ["CN_NUM", "ReportContext", "prepare"]
+
+CN_NUM = "一二三四五六七八九十"
+ANALYSIS_TITLES = {"决策": "项目决策", "过程": "项目过程", "产出": "项目产出", "效益": "项目效益"}
+
+
+def _cn(i: int) -> str:
+    return CN_NUM[i] if i < len(CN_NUM) else str(i + 1)
+
+
+@dataclass
+class ReportContext:
+    """The computed evaluation of a project and the report sections built from it."""
+
+    project: ProjectFile
+    system: IndicatorSystem
+    result: EvaluationResult
+    survey: Any | None
+    seed: int
+
+    # ------------------------------------------------------------------ payload
+    def payload(self) -> Payload:
+        """The numbers of the report (becomes result.json of the run bundle)."""
+        p = self.project.project
+        data: dict[str, Any] = {
+            "report": {
+                "title": f"{p.name}绩效评价报告",
+                "project": p.name,
+                "department": p.department,
+                "implementer": p.implementer,
+                "year": p.year,
+                "agency": self.project.evaluator.agency,
+                "date": self.project.evaluator.date,
+            },
+            "evaluation": self.result.to_dict(),
+            "seed": self.seed,
+        }
+        if self.survey is not None:
+            s = self.survey.to_dict()
+            data["survey"] = {k: s[k] for k in ("overall", "sample", "cleaning", "params")}
+        return Payload(_clean(data))
+
+    # ------------------------------------------------------------------ 一、基本情况
+    def overview(self) -> Section:
+        p = self.project.project
+        facts = (
+            f"{p.name}（以下简称“项目”）由{p.department or '主管部门'}主管、"
+            f"{p.implementer or '实施单位'}具体实施，评价年度为 {p.year} 年。"
+        )
+        return Section().para(facts).para(p.overview)
+
+    def funds_table(self) -> Section:
+        rows = self.project.project.funds
+        s = Section()
+        if not rows:
+            return s.para("项目资金情况见证据资料。")
+        df = pd.DataFrame(
+            [
+                {
+                    "资金项目": r.item,
+                    "年初预算数": r.initial_budget,
+                    "全年预算数": r.full_year_budget,
+                    "实际到位资金": r.received,
+                    "全年执行数": r.spent,
+                    "执行率": (r.spent / r.full_year_budget)
+                    if r.spent is not None and r.full_year_budget
+                    else None,
+                }
+                for r in rows
+            ]
+        )
+        return s.table(df, "项目资金情况（万元）")
+
+    def goals(self) -> Section:
+        return Section().para(self.project.project.goals or "（项目单位未提供绩效目标说明。）")
+
+    # ------------------------------------------------------------------ 二、工作开展情况
+    def purpose(self) -> Section:
+        p = self.project.project
+        return Section().para(
+            f"本次评价以{p.name}为对象，范围为 {p.year} 年度项目资金的使用及项目实施的全过程，"
+            "目的是客观评价项目决策、过程、产出和效益情况，总结经验、查找问题，"
+            "为改进预算管理、优化资源配置和安排以后年度预算提供参考。"
+        )
+
+    def method(self) -> Section:
+        r = self.result
+        levels = r.level_scores(1)
+        parts = "、".join(
+            f"{n}（{p:g} 分）" for n, p in zip(levels["name"], levels["points"], strict=True)
+        )
+        n_leaf = len(r.indicators)
+        text = (
+            f"评价遵循科学公正、统筹兼顾、激励约束、公开透明的原则。指标体系采用“{r.system_name}”，"
+            f"设一级指标 {len(levels)} 个：{parts}，合计 {r.declared_total:g} 分，末级指标 "
+            f"{n_leaf} 个。定量指标按完成值与指标值的比例计分，定性指标按“达成年度指标、部分达成"
+            "年度指标并具有一定效果、未达成年度指标且效果较差”三档计分，满意度指标依据问卷调查结果"
+            "计分。"
+            f"评分口径为“{r.profile.description}”，各指标得分保留两位小数（四舍五入），总分为各指标"
+            f"得分之和；评价等级标准为“{r.grade_scale.description}”。"
+        )
+        return Section().para(text)
+
+    def process(self) -> Section:
+        t = self.project.texts.process or (
+            "评价工作分为前期准备、资料收集与现场核查、问卷调查、数据分析与综合评分、报告撰写五个"
+            "阶段。"
+        )
+        return Section().para(t)
+
+    # ------------------------------------------------------------------ 三、综合评价
+    def conclusion(self) -> Section:
+        r = self.result
+        name = self.project.project.name
+        text = f"经综合评价，{name}得分 {r.total:.2f} 分，评价等级为“{r.grade or '未定级'}”。"
+        for c in r.caps_applied:
+            text += (
+                f"按等级封顶规则（{c['reason']}），等级由“{c['grade_before']}”"
+                f"调整为“{c['grade_after']}”。"
+            )
+        for v in r.vetoes_applied:
+            text += f"因{v['reason']}，等级调整为“{v['grade_after']}”。"
+        consequence = (
+            (self.project.consequences.get(r.grade or "") or r.consequence) if r.grade else None
+        )
+        if consequence:
+            text += f"根据评价结果应用规定：{consequence}。"
+        lv = r.level_scores(1)
+        detail = "；".join(
+            f"{n}得分 {s:.2f} 分（满分 {p:g} 分）"
+            for n, s, p in zip(lv["name"], lv["score"], lv["points"], strict=True)
+        )
+        return Section().para(text).para(f"其中，{detail}。")
+
+    def level_table(self) -> Section:
+        lv = self.result.level_scores(1)
+        df = pd.DataFrame(
+            {
+                "一级指标": lv["name"],
+                "分值": lv["points"],
+                "得分": lv["score"],
+                "扣分": lv["lost"],
+                "得分率": lv["score"] / lv["points"],
+            }
+        )
+        total = pd.DataFrame(
+            [
+                {
+                    "一级指标": "合计",
+                    "分值": self.result.declared_total,
+                    "得分": self.result.total,
+                    "扣分": self.result.declared_total - self.result.total,
+                    "得分率": self.result.total / self.result.declared_total,
+                }
+            ]
+        )
+        return Section().table(pd.concat([df, total], ignore_index=True), "各一级指标得分情况")
+
+    def level_chart(self) -> Section:
+        from ..plotting import level_scores_bar
+
+        return Section().figure(level_scores_bar(self.result), "图：各一级指标得分与分值")
+
+    def score_table(self) -> Section:
+        """附：评分表, on its own page, every leaf with 分值, 得分 and 扣分原因."""
+        sheet = self.result.score_sheet()
+        n_par = sum(c.endswith("级指标") for c in sheet.columns) - 1
+        widths = [7.0] * n_par + [11.0, 6.0, 8.0, 10.0, 6.0]
+        widths.append(100.0 - sum(widths))
+        return (
+            Section()
+            .heading("附：绩效评价评分表", 3, new_page=True)
+            .table(sheet, "", widths=widths)
+        )
+
+    # ------------------------------------------------------------------ 四、指标分析
+    def indicator_analysis(self) -> Section:
+        r = self.result
+        s = Section()
+        ind = r.indicators
+        for i, lv in enumerate(r.level_scores(1).itertuples(index=False)):
+            title = ANALYSIS_TITLES.get(lv.name, lv.name)
+            s.heading(f"（{_cn(i)}）{title}情况", 3)
+            sub = ind[ind["code"].str.split(".").str[0] == str(lv.code).split(".")[0]]
+            rate = lv.score / lv.points if lv.points else 0
+            text = f"该部分指标分值 {lv.points:g} 分，得分 {lv.score:.2f} 分，得分率 {rate:.2%}。"
+            lost = sub[sub["lost"] > 0]
+            if lost.empty:
+                text += "各项指标均得满分。"
+            else:
+                text += "扣分情况如下："
+            s.para(text)
+            for row in lost.itertuples(index=False):
+                s.para(f"{row.name}（{row.points:g} 分，得 {row.score:.2f} 分）：{row.reason}。")
+            tbl = pd.DataFrame(
+                {
+                    "指标": sub["name"],
+                    "分值": sub["points"],
+                    "年度指标值": sub["target"],
+                    "实际完成值": sub["actual"],
+                    "得分": sub["score"],
+                }
+            )
+            s.table(tbl, f"{lv.name}指标得分")
+        return s
+
+    def lost_points_chart(self) -> Section:
+        from ..plotting import lost_points_bar
+
+        if (self.result.indicators["lost"] <= 0).all():
+            return Section().para("各指标均未扣分。")
+        return Section().figure(lost_points_bar(self.result), "图：主要扣分指标")
+
+    def survey_section(self) -> Section:
+        s = Section()
+        if self.survey is None:
+            return s.para("本项目未开展服务对象满意度问卷调查。")
+        from ..plotting import group_satisfaction, item_distribution
+
+        sv = self.survey
+        s.heading(f"（{_cn(len(self.result.level_scores(1)))}）服务对象满意度调查", 3)
+        s.para(sv.summary_zh())
+        s.table(sv.cleaning.table_zh(), "问卷回收与清洗情况")
+        items = sv.items_zh()
+        items = items[~items["编码"].isin([i.code for i in sv.spec.importance_items])]
+        s.table(items[["题目", "维度", "有效回答", "满意率", "满意度得分"]], "各题目满意度")
+        s.figure(item_distribution(sv), "图：各题目满意度分布")
+        for g in sv.groups:
+            s.table(sv.groups_zh(g)[[g, "有效答卷", "满意率", "满意度得分"]], f"按{g}的满意度")
+        if sv.groups:
+            first = next(iter(sv.groups))
+            s.figure(group_satisfaction(sv, first), f"图：按{first}的满意率")
+        s.table(sv.reliability_zh(), "问卷信度与效度")
+        return s
+
+    # ------------------------------------------------------------------ 五–七
+    def _text(self, text: str, default: str) -> Section:
+        return Section().para(text or default)
+
+    def experience(self) -> Section:
+        return self._text(self.project.texts.experience, "（评价机构未填写。）")
+
+    def problems(self) -> Section:
+        s = self._text(self.project.texts.problems, "")
+        lost = self.result.indicators.sort_values("lost", ascending=False)
+        lost = lost[lost["lost"] > 0].head(5)
+        if not lost.empty:
+            s.para(
+                "从评分结果看，扣分较多的指标为："
+                + "；".join(f"{r.name}（扣 {r.lost:.2f} 分）" for r in lost.itertuples(index=False))
+                + "。"
+            )
+        return s
+
+    def suggestions(self) -> Section:
+        return self._text(self.project.texts.suggestions, "（评价机构未填写。）")
+
+    def other(self) -> Section:
+        r = self.result
+        s = self._text(self.project.texts.other, "")
+        s.para(
+            f"本报告数据由 evallib {r.provenance.versions.get('evallib', '')} 计算，评分口径 "
+            f"{r.profile.name}；输入文件的 SHA-256、参数和软件版本记录于工作底稿（运行包）"
+            "manifest.json，可复核每一项得分的计算过程。"
+        )
+        if r.warnings:
+            s.para("需要说明的情况：" + "；".join(r.warnings) + "。")
+        return s
+
+
+def prepare(project: str | Path, *, seed: int | None = None) -> ReportContext:
+    """Load a project file and compute the evaluation and the survey analysis."""
+    proj = load_project(project)
+    sys_src = (
+        proj.system if not (proj.base / proj.system).exists() else str(proj.resolve(proj.system))
+    )
+    system = load_system(sys_src)
+    evidence = load_evidence(proj.resolve(proj.evidence))
+    from ..fileio import sha256_file
+
+    prov = Provenance(
+        inputs={k: sha256_file(v) for k, v in proj.input_files().items()},
+        params={"profile": proj.profile, "grade_scale": proj.grade_scale, "seed": seed},
+    )
+    result = evaluate(
+        system, evidence, profile=proj.profile, grade_scale=proj.grade_scale, provenance=prov
+    )
+    survey = None
+    if proj.survey is not None:
+        from ..survey import analyze, load_spec, read_survey
+
+        spec = load_spec(proj.resolve(proj.survey.spec))
+        data = read_survey(proj.resolve(proj.survey.data), spec, sheet=proj.survey.sheet)
+        survey = analyze(data, seed=seed)
+    return ReportContext(proj, system, result, survey, seed if seed is not None else 0)
