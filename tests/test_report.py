@@ -1,0 +1,246 @@
+"""Key-evaluation reports: PDF/Word/HTML content, fonts, bundle, reproduce, failure modes,
+the nbconvert exporters and the JupyterLab workbench."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evallib.errors import InputDataError, ReportError
+from evallib.report import reproduce, run_report
+
+from .conftest import ROOT
+
+OUTLINE = ["一、基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论",
+           "四、绩效评价指标分析", "五、主要经验及做法、存在的问题及原因分析", "六、有关建议",
+           "七、其他需要说明的问题"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("demo") / "demo"
+    shutil.copytree(ROOT / "survey_data" / "demo", d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def bundle(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    run_report(demo_dir / "project.yaml", out)
+    return out
+
+
+def _pdftext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+
+
+def test_bundle_layout(bundle: Path) -> None:
+    names = {p.name for p in bundle.iterdir()}
+    assert {"report.ipynb", "报告.pdf", "报告.docx", "报告.html", "result.json",
+            "manifest.json"} <= names  # fmt: skip
+    m = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert {"project", "system", "evidence", "survey_spec", "survey_data", "notebook"} <= set(
+        m["inputs"])  # fmt: skip
+    assert all(len(v["sha256"]) == 64 for v in m["inputs"].values())
+    assert m["params"]["seed"] == 20261122 and m["versions"]["python"]
+    assert "started" in m["run"] and "started" not in json.dumps(m["inputs"])
+
+
+def test_result_json_is_extracted_from_the_notebook(bundle: Path) -> None:
+    result = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
+    nb = nbformat.read(bundle / "report.ipynb", as_version=4)
+    payloads = [o["data"]["application/vnd.evallib.result+json"] for c in nb.cells
+                for o in c.get("outputs", [])
+                if "application/vnd.evallib.result+json" in o.get("data", {})]  # fmt: skip
+    assert payloads == [result]
+    assert result["evaluation"]["total"] == 89.12 and result["evaluation"]["grade"] == "良"
+
+
+def test_pdf_text_fonts_images_pages(bundle: Path) -> None:
+    pdf = bundle / "报告.pdf"
+    result = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
+    text = _pdftext(pdf)
+    for h in OUTLINE:
+        assert h in text, h
+    assert "某县2025年农村公路提档升级项目" in text
+    total, grade = result["evaluation"]["total"], result["evaluation"]["grade"]
+    assert f"{total:.2f}" in text and f"评价等级为“{grade}”" in text.replace("\n", "")
+    assert "附：绩效评价评分表" in text and "扣分原因" in text and "目" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]  # fmt: skip
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
+    assert any("CJK-SC" in line for line in fonts)
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]  # fmt: skip
+    assert len(images) >= 5  # 一级 chart, lost points, distribution, group (+ soft masks)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
+    assert 8 <= pages <= 25
+    assert "A4" in info
+
+
+def test_docx_has_headings_and_score_table(bundle: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(bundle / "报告.docx"))
+    heads = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for h in OUTLINE:
+        assert h in heads, h
+    result = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
+    leaves = result["evaluation"]["indicators"]
+    score = [t for t in doc.tables if "扣分原因" in [c.text for c in t.rows[0].cells]]
+    assert len(score) == 1 and len(score[0].rows) == len(leaves) + 1
+    header = [c.text for c in score[0].rows[0].cells]
+    assert header[:3] == ["一级指标", "二级指标", "三级指标"]
+    by_name = {r.cells[2].text: r.cells[6].text for r in score[0].rows[1:]}
+    assert by_name["服务对象满意度"] == "7.95"
+    east = doc.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    assert east == "宋体"
+    assert doc.inline_shapes  # charts are pictures
+
+
+def test_html_report(bundle: Path) -> None:
+    html = (bundle / "报告.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "Noto Sans CJK SC" in html
+    assert all(h in html for h in OUTLINE)
+    assert "import" not in html.split("<main>")[1]  # no code cells
+
+
+def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir: Path) -> None:
+    r = reproduce(bundle)
+    assert r.identical and r.summary_zh().endswith("一致）")
+    ev = demo_dir / "evidence.yaml"
+    same = ev.read_bytes()
+    ev.write_bytes(same.replace(b"2745.6", b"2745.7", 1))  # rate still rounds to 91.52 %
+    try:
+        r1 = reproduce(bundle)
+        assert not r1.identical and any("evidence" in c for c in r1.changed_inputs)
+        assert not any("total" in d for d in r1.differences)  # scores unchanged: said so
+    finally:
+        ev.write_bytes(same)
+    ev = demo_dir / "evidence.yaml"
+    original = ev.read_bytes()
+    try:
+        # one byte: 2745.6 → 2545.6 (execution rate 91.52 % → 84.85 %)
+        ev.write_bytes(original.replace(b"2745.6", b"2545.6", 1))
+        r2 = reproduce(bundle)
+        assert not r2.identical
+        assert any("evidence" in c for c in r2.changed_inputs)
+        assert any("total" in d or "score" in d for d in r2.differences)
+    finally:
+        ev.write_bytes(original)
+
+
+def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cli"
+    r = subprocess.run([sys.executable, "-m", "evallib.cli", "report",
+                        str(demo_dir / "project.yaml"), "--out", str(out), "--format", "html"],
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert f"报告：{out / '报告.html'}" in r.stdout and "总分：89.12" in r.stdout
+    assert "评价等级：良" in r.stdout
+    assert (out / "result.json").read_bytes() == (bundle / "result.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (("data: 问卷星_按选项文本.xlsx", "data: 不存在.xlsx"), "不存在.xlsx"),
+        (("system: key_project", "system: key_projct"), "key_projct"),
+        (("  year: 2025", "  year: 二〇二五"), "year"),
+        (("evidence: evidence.yaml", "evidence: 没有.yaml"), "没有.yaml"),
+    ],
+)
+def test_broken_project_fails_before_the_kernel(demo_dir: Path, tmp_path: Path,
+                                                edit: tuple[str, str], fragment: str) -> None:  # fmt: skip
+    text = (demo_dir / "project.yaml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = demo_dir / "broken.yaml"
+    bad.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    out = tmp_path / "out"
+    t = time.perf_counter()
+    with pytest.raises(InputDataError) as ei:
+        run_report(bad, out)
+    assert fragment in str(ei.value)
+    assert time.perf_counter() - t < 5  # no kernel was started
+    assert not (out / "report.ipynb").exists()
+
+
+def test_notebook_error_leaves_the_annotated_notebook(demo_dir: Path, tmp_path: Path) -> None:
+    ev = (demo_dir / "evidence.yaml").read_text(encoding="utf-8")
+    (demo_dir / "evidence_bad.yaml").write_text(
+        ev.replace("score: 7.5", "score: 9.5"), encoding="utf-8"
+    )  # above 分值 8: fails in kernel
+    proj = (demo_dir / "project.yaml").read_text(encoding="utf-8")
+    (demo_dir / "bad_run.yaml").write_text(
+        proj.replace("evidence: evidence.yaml", "evidence: evidence_bad.yaml"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    with pytest.raises(ReportError) as ei:
+        run_report(demo_dir / "bad_run.yaml", out)
+    assert "单元格" in str(ei.value) and "EvidenceError" in str(ei.value)
+    nb = nbformat.read(out / "report.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert errors and errors[0]["ename"] == "EvidenceError"
+    assert not (out / "manifest.json").exists()  # an incomplete bundle is never marked complete
+
+
+def test_nbconvert_exporters_registered(bundle: Path, tmp_path: Path) -> None:
+    from nbconvert.exporters import get_export_names, get_exporter
+
+    assert {"evallib_pdf", "evallib_docx", "evallib_html"} <= set(get_export_names())
+    assert get_exporter("evallib_pdf").__name__ == "EvallibPDFExporter"
+    nb = tmp_path / "executed.ipynb"
+    shutil.copy(bundle / "report.ipynb", nb)
+    r = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "evallib_pdf",
+                        str(nb)], capture_output=True, text=True, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "某县2025年农村公路提档升级项目" in _pdftext(tmp_path / "executed.pdf")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_workbench_server_lists_notebooks() -> None:
+    """Start a headless Jupyter server on the repository and list notebooks via its REST API."""
+    port, token = _free_port(), "evallib-test-token"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={ROOT}", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/contents/notebooks?token={token}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    listing = json.loads(resp.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("jupyter server did not answer")
+        names = {c["name"] for c in listing["content"]}
+        assert {"key_evaluation.ipynb", "weights_ahp.ipynb", "survey_analysis.ipynb"} <= names
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}",
+                                    timeout=5) as resp:  # fmt: skip
+            assert "python3" in json.loads(resp.read())["kernelspecs"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
