@@ -20,9 +20,15 @@ from evallib.report import reproduce, run_report
 
 from .conftest import ROOT
 
-OUTLINE = ["一、基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论",
-           "四、绩效评价指标分析", "五、主要经验及做法、存在的问题及原因分析", "六、有关建议",
-           "七、其他需要说明的问题"]  # fmt: skip
+OUTLINE = [
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +46,25 @@ def bundle(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pdftext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_bundle_layout(bundle: Path) -> None:
     names = {p.name for p in bundle.iterdir()}
-    assert {"report.ipynb", "报告.pdf", "报告.docx", "报告.html", "result.json",
-            "manifest.json"} <= names  # fmt: skip
+    assert {
+        "report.ipynb",
+        "报告.pdf",
+        "报告.docx",
+        "报告.html",
+        "result.json",
+        "manifest.json",
+    } <= names
     m = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     assert {"project", "system", "evidence", "survey_spec", "survey_data", "notebook"} <= set(
-        m["inputs"])  # fmt: skip
+        m["inputs"]
+    )
     assert all(len(v["sha256"]) == 64 for v in m["inputs"].values())
     assert m["params"]["seed"] == 20261122 and m["versions"]["python"]
     assert "started" in m["run"] and "started" not in json.dumps(m["inputs"])
@@ -59,9 +73,12 @@ def test_bundle_layout(bundle: Path) -> None:
 def test_result_json_is_extracted_from_the_notebook(bundle: Path) -> None:
     result = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
     nb = nbformat.read(bundle / "report.ipynb", as_version=4)
-    payloads = [o["data"]["application/vnd.evallib.result+json"] for c in nb.cells
-                for o in c.get("outputs", [])
-                if "application/vnd.evallib.result+json" in o.get("data", {})]  # fmt: skip
+    payloads = [
+        o["data"]["application/vnd.evallib.result+json"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.evallib.result+json" in o.get("data", {})
+    ]
     assert payloads == [result]
     assert result["evaluation"]["total"] == 89.12 and result["evaluation"]["grade"] == "良"
 
@@ -76,15 +93,16 @@ def test_pdf_text_fonts_images_pages(bundle: Path) -> None:
     total, grade = result["evaluation"]["total"], result["evaluation"]["grade"]
     assert f"{total:.2f}" in text and f"评价等级为“{grade}”" in text.replace("\n", "")
     assert "附：绩效评价评分表" in text and "扣分原因" in text and "目" in text
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]  # fmt: skip
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
     assert any("CJK-SC" in line for line in fonts)
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                            check=True).stdout.splitlines()[2:]  # fmt: skip
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert len(images) >= 5  # 一级 chart, lost points, distribution, group (+ soft masks)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
     assert 8 <= pages <= 25
     assert "A4" in info
@@ -145,9 +163,22 @@ def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir:
 
 def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli"
-    r = subprocess.run([sys.executable, "-m", "evallib.cli", "report",
-                        str(demo_dir / "project.yaml"), "--out", str(out), "--format", "html"],
-                       capture_output=True, text=True, check=False)  # fmt: skip
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evallib.cli",
+            "report",
+            str(demo_dir / "project.yaml"),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     assert f"报告：{out / '报告.html'}" in r.stdout and "总分：89.12" in r.stdout
     assert "评价等级：良" in r.stdout
@@ -163,8 +194,9 @@ def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_pa
         (("evidence: evidence.yaml", "evidence: 没有.yaml"), "没有.yaml"),
     ],
 )
-def test_broken_project_fails_before_the_kernel(demo_dir: Path, tmp_path: Path,
-                                                edit: tuple[str, str], fragment: str) -> None:  # fmt: skip
+def test_broken_project_fails_before_the_kernel(
+    demo_dir: Path, tmp_path: Path, edit: tuple[str, str], fragment: str
+) -> None:
     text = (demo_dir / "project.yaml").read_text(encoding="utf-8")
     assert edit[0] in text
     bad = demo_dir / "broken.yaml"
@@ -204,8 +236,12 @@ def test_nbconvert_exporters_registered(bundle: Path, tmp_path: Path) -> None:
     assert get_exporter("evallib_pdf").__name__ == "EvallibPDFExporter"
     nb = tmp_path / "executed.ipynb"
     shutil.copy(bundle / "report.ipynb", nb)
-    r = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "evallib_pdf",
-                        str(nb)], capture_output=True, text=True, check=False)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "evallib_pdf", str(nb)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     assert "某县2025年农村公路提档升级项目" in _pdftext(tmp_path / "executed.pdf")
 
@@ -220,11 +256,21 @@ def test_workbench_server_lists_notebooks() -> None:
     """Start a headless Jupyter server on the repository and list notebooks via its REST API."""
     port, token = _free_port(), "evallib-test-token"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={ROOT}", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--allow-root",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/api/contents/notebooks?token={token}"
         for _ in range(100):
@@ -238,8 +284,9 @@ def test_workbench_server_lists_notebooks() -> None:
             pytest.fail("jupyter server did not answer")
         names = {c["name"] for c in listing["content"]}
         assert {"key_evaluation.ipynb", "weights_ahp.ipynb", "survey_analysis.ipynb"} <= names
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}",
-                                    timeout=5) as resp:  # fmt: skip
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/kernelspecs?token={token}", timeout=5
+        ) as resp:
             assert "python3" in json.loads(resp.read())["kernelspecs"]
     finally:
         proc.terminate()
