@@ -43,12 +43,16 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     best, fl = min(times), min(floor)
-    print(f"analyze (clean + items + index + groups + alpha): best {best:.2f} s, "
-          f"median {sorted(times)[len(times) // 2]:.2f} s over {args.repeat} runs")
+    print(
+        f"analyze (clean + items + index + groups + alpha): best {best:.2f} s, "
+        f"median {sorted(times)[len(times) // 2]:.2f} s over {args.repeat} runs"
+    )
     print(f"peak memory inside analyze (tracemalloc): {peak / 2**30:.2f} GiB")
     print(f"floor: numpy column means over the same matrix {fl:.3f} s; ratio {best / fl:.1f}x")
-    print(f"check: kept {res.cleaning.n_kept:,}, rate {res.overall['rate']:.4f}, "
-          f"alpha {res.reliability.alpha:.3f}")
+    print(
+        f"check: kept {res.cleaning.n_kept:,}, rate {res.overall['rate']:.4f}, "
+        f"alpha {res.reliability.alpha:.3f}"
+    )
     target_ok = best <= 3.0 and peak <= 2 * 2**30
     print(f"target (<= 3 s, <= 2 GiB): {'met' if target_ok else 'NOT met'}")
 

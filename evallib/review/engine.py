@@ -1,0 +1,449 @@
+"""Re-score published self-evaluation forms under every documented rule variant and flag what
+no variant explains (RULES.md §3–§6, §9).
+
+Every indicator is re-scored under each variant of :data:`VARIANTS` (formula for ≤ targets ×
+rounding), qualitative scores are checked against the tier bands 80/60 and 80/50, and the budget
+score against every budget variant (denominator, rate rounded first, cap, score rounding).  A
+published number that some variant reproduces is "reproduced under X", not an error; a number no
+documented variant explains stays an error.  All work is vectorised (numpy/pandas): each
+distinct target or actual string is parsed once.
+
+Flags (code, severity, meaning) are listed in :data:`FLAGS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..grading import get_grade_scale
+from ..parsing import parse_series
+from .model import ReviewInput
+
+__all__ = ["FLAGS", "VARIANTS", "ReviewResult", "review"]
+
+#: (name, formula for ≤ targets, rounding) — national first.
+VARIANTS: list[tuple[str, str, str]] = [
+    ("national", "ratio", "2"),
+    ("platform", "linear", "2"),
+    ("integer", "ratio", "0"),
+    ("one_decimal", "ratio", "1"),
+    ("round_down", "ratio", "down2"),
+    ("integer_down", "ratio", "down0"),
+    ("platform_integer", "linear", "0"),
+    ("platform_one_decimal", "linear", "1"),
+]
+VARIANT_ZH = {
+    "national": "国家口径", "platform": "平台口径（反向指标线性计分）", "integer": "得分取整",
+    "one_decimal": "得分保留一位小数", "round_down": "得分向下舍去", "integer_down": "得分向下取整",
+    "platform_integer": "平台口径且得分取整", "platform_one_decimal": "平台口径且保留一位小数",
+    "tiers_80_50": "定性分档 80/50", "budget_initial": "执行率以年初预算数为分母",
+    "budget_no_cap": "预算执行率得分不封顶", "budget_rate_unrounded": "执行率不先取舍",
+    "budget_rate_integer": "执行率先取整",
+}  # fmt: skip
+
+#: code → (severity, kind, Chinese description)
+FLAGS: dict[str, tuple[str, str, str]] = {
+    "total_mismatch": ("error", "arithmetic", "总分不等于各项得分之和"),
+    "score_above_points": ("error", "arithmetic", "得分超过分值"),
+    "negative_score": ("error", "arithmetic", "得分为负数"),
+    "missing_score": ("error", "arithmetic", "得分或分值缺失"),
+    "score_unexplained": ("error", "rule", "得分与评分规则不符，任何口径均无法复现"),
+    "full_marks_target_missed": ("error", "rule", "未完成年度指标却给满分"),
+    "budget_score_mismatch": ("error", "rule", "预算执行率得分与执行率×分值不符"),
+    "rate_mismatch": ("error", "rule", "填报的执行率与执行数/预算数不符"),
+    "qualitative_outside_tier": ("error", "rule", "定性指标得分不在所评档次的分数区间内"),
+    "weights_total": ("error", "structure", "分值合计不等于 100（或指标 90 + 预算执行率 10）"),
+    "missing_level1": ("error", "structure", "缺少必需的一级指标（产出、效益）"),
+    "grade_mismatch": ("error", "grade", "自评等级与总分不符"),
+    "unparseable": ("error", "input", "指标值或完成值无法识别"),
+    "unit_mismatch": ("error", "input", "完成值与指标值计量单位不一致"),
+    "inconsistent_budget": ("error", "input", "同一项目的预算数据前后不一致"),
+    "missing_project": ("error", "input", "缺少项目预算信息"),
+    "missing_satisfaction": ("warning", "structure", "缺少满意度指标"),
+    "no_cost_indicator": ("warning", "structure", "没有成本指标"),
+    "unquantified_target": ("warning", "structure", "数量、质量、时效、成本指标未量化"),
+    "all_actual_equal_target": ("warning", "plausibility", "所有完成值均与指标值相同"),
+    "all_100_percent": ("warning", "plausibility", "所有百分比完成值均为 100%"),
+    "over_achievement_unexplained": ("warning", "plausibility", "超额完成 30% 以上但未说明原因"),
+    "missing_deviation": ("warning", "plausibility", "未完成指标未填写偏差原因"),
+    "rounding_full_marks": ("warning", "rule", "未完成指标因取整得满分"),
+    "qualitative_unrecognized": ("warning", "rule", "定性完成情况无法对应档次，未核对得分"),
+    "grade_cap": ("warning", "grade", "预算执行率低于 85% 仍自评为优（部分地区规定）"),
+}
+_TOL = 0.005
+
+
+def _round(x: np.ndarray, mode: str) -> np.ndarray:
+    """Vectorised rounding of non-negative scores: half-up at 2/1/0 decimals, or down."""
+    if mode.startswith("down"):
+        d = int(mode[4:])
+        return np.floor(x * 10**d + 1e-7) / 10**d
+    d = int(mode)
+    return np.floor(x * 10**d + 0.5 + 1e-7) / 10**d
+
+
+def _formula(op: np.ndarray, a: np.ndarray, t: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+             w: np.ndarray, reverse: str) -> np.ndarray:  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = np.where(t <= 0, w, np.where(a >= t, w, a / t * w))
+        eq = np.where(t == 0, np.where(a <= 0, w, 0.0), pos)
+        if reverse == "linear":
+            rev = np.where(a <= t, w, np.where(t <= 0, 0.0,
+                           np.where(a >= 2 * t, 0.0, (2 - a / t) * w)))  # fmt: skip
+            above = np.where(a <= hi, w, np.where(hi <= 0, 0.0,
+                             np.where(a >= 2 * hi, 0.0, (2 - a / hi) * w)))  # fmt: skip
+        else:
+            rev = np.where(a <= t, w, np.where(t <= 0, 0.0, t / a * w))
+            above = np.where(a <= hi, w, np.where(hi <= 0, 0.0, hi / a * w))
+        below = np.where(lo <= 0, w, a / lo * w)
+        rng = np.where(a < lo, below, np.where(a > hi, above, w))
+    out = np.where(np.isin(op, ["<=", "<"]), rev, np.where(op == "=", eq, pos))
+    out = np.where(op == "range", rng, out)
+    return np.clip(np.nan_to_num(out, nan=0.0), 0, w)
+
+
+@dataclass
+class ReviewResult:
+    """Review of many forms.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        Every indicator: input columns plus ``kind`` (quantitative / qualitative / yes_no /
+        unparseable), ``recomputed`` (national), ``reproduced_by`` (variant name or ""),
+        ``flags`` (semicolon-separated codes).
+    summary : DataFrame
+        One row per project with the fixed English columns project_id, published_total,
+        recomputed_total, difference, published_grade, recomputed_grade, errors, warnings,
+        reproduced_under, flags.
+    flags : DataFrame
+        One row per flag: project_id, row, code, severity, kind, message (Chinese).
+    """
+
+    rows: pd.DataFrame
+    summary: pd.DataFrame
+    flags: pd.DataFrame
+    projects: pd.DataFrame
+
+    def counts_by_kind(self) -> pd.DataFrame:
+        """Flag counts by kind and severity (for the review report)."""
+        if self.flags.empty:
+            return pd.DataFrame(columns=["kind", "severity", "count"])
+        return (self.flags.groupby(["kind", "severity"]).size().rename("count").reset_index()
+                .sort_values("count", ascending=False, ignore_index=True))  # fmt: skip
+
+    def counts_by_code(self) -> pd.DataFrame:
+        if self.flags.empty:
+            return pd.DataFrame(columns=["code", "severity", "count", "说明"])
+        c = self.flags.groupby(["code", "severity"]).size().rename("count").reset_index()
+        c["说明"] = c["code"].map(lambda k: FLAGS[k][2])
+        return c.sort_values("count", ascending=False, ignore_index=True)
+
+
+def _flag(out: list[dict[str, Any]], pid: Any, row: Any, code: str, msg: str) -> None:
+    sev, kind, _ = FLAGS[code]
+    out.append({"project_id": str(pid), "row": None if row is None or pd.isna(row) else int(row),
+                "code": code, "severity": sev, "kind": kind, "message": msg})  # fmt: skip
+
+
+def review(inp: ReviewInput, *, profile: str = "national", scale: str = "national") -> ReviewResult:
+    """Re-score and flag every form; see the module docstring.
+
+    Parameters
+    ----------
+    profile : {"national", "platform"}
+        The variant used for ``recomputed`` and ``recomputed_total``.
+    scale : str
+        Grade scale for ``recomputed_grade`` (a published grade is accepted if it matches this
+        scale or the self-evaluation preset 80/70/60).
+    """
+    rows = inp.rows.copy()
+    n = len(rows)
+    w = rows["points"].to_numpy(float)
+    pub = rows["score"].to_numpy(float)
+    tp = parse_series(rows["target"])
+    ap = parse_series(rows["actual"])
+    t_num = tp["num"].to_numpy(float)
+    t_lo = np.where(tp["op"].to_numpy(object) == "range", tp["low"].to_numpy(float), t_num)
+    t_hi = np.where(tp["op"].to_numpy(object) == "range", tp["high"].to_numpy(float), t_num)
+    t_numeric = ~np.isnan(t_lo)
+    a_numeric = ~np.isnan(ap["num"].to_numpy(float))
+    both_units = tp["unit_written"].to_numpy(bool) & ap["unit_written"].to_numpy(bool)
+    unit_bad = both_units & (tp["dim"].to_numpy(object) != ap["dim"].to_numpy(object))
+    factor = np.where(both_units & ~unit_bad,
+                      ap["factor"].to_numpy(float) / tp["factor"].to_numpy(float), 1.0)  # fmt: skip
+    a = np.clip(ap["num"].to_numpy(float) * factor, 0, None)
+    op = tp["op"].to_numpy(object)
+    op = np.where(pd.isna(op), ">=", op).astype(object)
+    t_bool = tp["boolean"].to_numpy(object)
+    is_bool = ~pd.isna(t_bool) & ~t_numeric
+    parse_err = tp["error"].notna().to_numpy() | (ap["error"].notna().to_numpy() & t_numeric)
+    quant = t_numeric & a_numeric & ~unit_bad & ~parse_err
+    a_tier = ap["tier"].to_numpy(object)
+    qual = ~t_numeric & ~is_bool & ~parse_err
+    unparse = (t_numeric & ~a_numeric & ~parse_err) | parse_err
+    kind = np.where(quant, "quantitative", np.where(is_bool, "yes_no", np.where(
+        qual, "qualitative", np.where(unit_bad, "unit_mismatch", "unparseable"))))  # fmt: skip
+    # ---- quantitative: every variant
+    scores = {}
+    raws = {"ratio": _formula(op, a, t_lo, t_lo, t_hi, w, "ratio"),
+            "linear": _formula(op, a, t_lo, t_lo, t_hi, w, "linear")}  # fmt: skip
+    for name, formula, rnd in VARIANTS:
+        scores[name] = _round(raws[formula], rnd)
+    # yes/no rows score the same under every variant
+    a_bool = ap["boolean"].to_numpy(object)
+    yn = np.where(~pd.isna(a_bool) & (a_bool == t_bool), w, 0.0)
+    for name in scores:
+        scores[name] = np.where(is_bool, yn, scores[name])
+    # ---- qualitative: tier bands
+    tier = a_tier
+    known = qual & ~pd.isna(tier)
+
+    def in_band(hi_b: float, lo_b: float) -> np.ndarray:
+        top = np.floor(hi_b * w * 100 + 0.5 + 1e-7) / 100
+        mid = np.floor(lo_b * w * 100 + 0.5 + 1e-7) / 100
+        return np.select([tier == "achieved", tier == "partial", tier == "not_achieved"],
+                         [(pub >= top - 1e-9) & (pub <= w + 1e-9),
+                          (pub >= mid - 1e-9) & (pub < top - 1e-9),
+                          (pub >= -1e-9) & (pub < mid - 1e-9)], False)  # fmt: skip
+
+    band_nat, band_5 = in_band(0.8, 0.6), in_band(0.8, 0.5)
+    default_pt = np.select([tier == "achieved", tier == "partial"],
+                           [w, np.floor(0.7 * w * 100 + 0.5) / 100],
+                           np.floor(0.3 * w * 100 + 0.5) / 100)  # fmt: skip
+    qual_score = np.where(band_nat | band_5, pub, default_pt)
+    qual_score = np.where(qual & ~known, pub, qual_score)  # cannot judge: keep
+    for name in scores:
+        scores[name] = np.where(qual, qual_score, scores[name])
+    # ---- reproduction
+    reproduced = np.full(n, "", dtype=object)
+    for name, _, _ in reversed(VARIANTS):  # first variant in the list wins
+        hit = quant | is_bool
+        reproduced = np.where(hit & (np.abs(scores[name] - pub) <= _TOL), name, reproduced)
+    reproduced = np.where(known & band_nat, "national",
+                          np.where(known & band_5, "tiers_80_50", reproduced))  # fmt: skip
+    nat = "platform" if profile == "platform" else "national"
+    recomputed = np.where(quant | is_bool | qual, scores[nat], np.nan)
+    # ---- row flags
+    missed = quant & np.select(
+        [np.isin(op, ["<=", "<"]), op == "=", op == "range"],
+        [a > t_lo + 1e-9, np.abs(a - t_lo) > 1e-9, (a < t_lo - 1e-9) | (a > t_hi + 1e-9)],
+        a < t_lo - 1e-9)  # fmt: skip
+    dev_empty = (
+        rows["deviation"].astype(str).str.strip().isin(["", "无", "/", "-", "nan"]).to_numpy()
+    )
+    above = pub > w + 1e-9
+    negative = pub < -1e-9
+    missing = np.isnan(pub) | np.isnan(w)
+    special = above | negative | missing
+    full_missed = missed & (np.abs(pub - w) <= _TOL) & ~special
+    not_rep = (quant | is_bool) & (reproduced == "") & ~special
+    flags: list[dict[str, Any]] = []
+    pid_arr = rows["project_id"].to_numpy(object)
+    row_arr = rows["row"].to_numpy(object)
+    labels = rows["level3"].to_numpy(object)
+
+    def add(mask: np.ndarray, code: str, fmt: Any) -> None:
+        for i in np.flatnonzero(mask):
+            _flag(flags, pid_arr[i], row_arr[i], code, fmt(i))
+
+    add(above, "score_above_points", lambda i: f"「{labels[i]}」得分 {pub[i]:g} 超过分值 {w[i]:g}")
+    add(negative, "negative_score", lambda i: f"「{labels[i]}」得分为负数 {pub[i]:g}")
+    add(missing & ~above & ~negative, "missing_score",
+        lambda i: f"「{labels[i]}」分值或得分缺失")  # fmt: skip
+    add(full_missed & not_rep, "full_marks_target_missed",
+        lambda i: f"「{labels[i]}」实际完成值 {rows.at[i, 'actual']} 未达到指标值 "
+                  f"{rows.at[i, 'target']}，却得满分 {w[i]:g}；按国家口径应得 {scores['national'][i]:.2f} 分")  # fmt: skip
+    add(full_missed & ~not_rep, "rounding_full_marks",
+        lambda i: f"「{labels[i]}」未达到指标值，按{VARIANT_ZH[reproduced[i]]}得满分")  # fmt: skip
+    add(not_rep & ~full_missed, "score_unexplained",
+        lambda i: f"「{labels[i]}」得分 {pub[i]:g}，按国家口径应为 {scores['national'][i]:.2f} 分，"
+                  "任何已知口径均无法复现")  # fmt: skip
+    add(known & ~band_nat & ~band_5 & ~special, "qualitative_outside_tier",
+        lambda i: f"「{labels[i]}」评为「{rows.at[i, 'actual']}」，得分 {pub[i]:g} 不在该档分数区间")  # fmt: skip
+    add(qual & ~known & ~special, "qualitative_unrecognized",
+        lambda i: f"「{labels[i]}」完成情况「{rows.at[i, 'actual']}」无法对应档次")  # fmt: skip
+    add(unparse & ~unit_bad, "unparseable",
+        lambda i: f"「{labels[i]}」指标值「{rows.at[i, 'target']}」或完成值「{rows.at[i, 'actual']}」"
+                  f"无法识别：{tp.at[i, 'error'] or ap.at[i, 'error'] or '完成值应为数值'}")  # fmt: skip
+    add(unit_bad, "unit_mismatch",
+        lambda i: f"「{labels[i]}」完成值「{rows.at[i, 'actual']}」与指标值「{rows.at[i, 'target']}」单位不一致")  # fmt: skip
+    pos_op = ~np.isin(op, ["<=", "<", "=", "range"])
+    with np.errstate(invalid="ignore"):
+        over = quant & pos_op & (t_lo > 0) & (a >= 1.3 * t_lo)
+    add(over & dev_empty, "over_achievement_unexplained",
+        lambda i: f"「{labels[i]}」完成值 {rows.at[i, 'actual']} 超过指标值 {rows.at[i, 'target']} 的 1.3 倍，未说明原因")  # fmt: skip
+    add(missed & dev_empty, "missing_deviation",
+        lambda i: f"「{labels[i]}」未完成年度指标，未填写偏差原因")  # fmt: skip
+    lv2 = rows["level2"].astype(str).to_numpy(object)
+    needs_q = pd.Series(lv2).str.contains("数量|质量|时效|成本", regex=True).to_numpy()
+    add(needs_q & ~t_numeric & ~parse_err, "unquantified_target",
+        lambda i: f"「{labels[i]}」属于{lv2[i]}，指标值「{rows.at[i, 'target']}」未量化")  # fmt: skip
+    rows["kind"] = kind
+    rows["recomputed"] = recomputed
+    rows["reproduced_by"] = reproduced
+    for name, _, _ in VARIANTS:
+        rows[f"score_{name}"] = np.where(quant | is_bool | qual, scores[name], np.nan)
+    # ---- projects (vectorised group statistics; a plain loop over arrays for the budget)
+    for f in inp.input_flags:
+        _flag(flags, f["project_id"], f.get("row"), f["code"], f["message"])
+    pid_s = rows["project_id"].astype(str)
+    g = rows.groupby(pid_s, sort=False)
+    agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1), "points_sum": g["points"].sum()})
+    for name, _, _ in VARIANTS:
+        agg[f"sum_{name}"] = g[f"score_{name}"].sum()
+    l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
+    has = pd.DataFrame({
+        "out": l1s.str.contains("产出"), "ben": l1s.str.contains("效益"),
+        "sat": l1s.str.contains("满意") | l2s.str.contains("满意"), "cost": l2s.str.contains("成本"),
+        "q": quant, "eq": quant & np.isclose(a, t_lo), "pct": quant & (ap["dim"] == "percent").to_numpy(),
+        "p100": quant & (ap["dim"] == "percent").to_numpy() & np.isclose(a, 100),
+    }).groupby(pid_s.to_numpy(), sort=False).sum()  # fmt: skip
+    eq_all = (has["q"] >= 3) & (has["eq"] == has["q"])
+    all100 = (has["pct"] >= 3) & (has["p100"] == has["pct"])
+    proj = inp.projects.drop_duplicates("project_id").set_index("project_id").reindex(agg.index)
+    nat_scale = get_grade_scale(scale)
+    self_scale = get_grade_scale("self_evaluation")
+    budget_variants = _budget_variants()
+    cols = {c: proj[c].to_numpy() for c in ("budget_points", "full_year_budget", "initial_budget",
+                                            "spent", "budget_score", "execution_rate", "total",
+                                            "grade")}  # fmt: skip
+    summary = []
+    sums = {name: agg[f"sum_{name}"].to_numpy(float) for name, _, _ in VARIANTS}
+    pub_sum = agg["pub_sum"].to_numpy(float)
+    points_sum = agg["points_sum"].to_numpy(float)
+    for k, pid in enumerate(agg.index):
+        b_pts = float(cols["budget_points"][k]) if pd.notna(cols["budget_points"][k]) else 0.0
+        full, init, spent = (cols["full_year_budget"][k], cols["initial_budget"][k],
+                             cols["spent"][k])  # fmt: skip
+        b_pub = float(cols["budget_score"][k]) if pd.notna(cols["budget_score"][k]) else 0.0
+        b_scores: dict[str, float] = {}
+        rate_true = np.nan
+        b_nat = 0.0
+        if b_pts > 0 and pd.notna(spent):
+            for vname, denom, rate_round, cap, score_round in budget_variants:
+                base = full if denom == "full" else init
+                rate = 0.0 if not (pd.notna(base) and base > 0) else spent / base * 100
+                if rate_round is not None:
+                    rate = float(np.floor(rate * 10**rate_round + 0.5 + 1e-7) / 10**rate_round)
+                sc = rate / 100 * b_pts
+                if cap:
+                    sc = min(sc, b_pts)
+                b_scores[vname] = float(_round(np.array([sc]), score_round)[0])
+            b_nat = b_scores["national"] if profile != "platform" else b_scores["budget_no_cap"]
+            if not any(abs(v - b_pub) <= _TOL for v in b_scores.values()):
+                _flag(flags, pid, None, "budget_score_mismatch",
+                      f"预算执行率得分 {b_pub:g}，按执行率计应为 {b_scores['national']:.2f} 分")  # fmt: skip
+            rate_true = (float(np.floor(spent / full * 100 * 100 + 0.5 + 1e-7) / 100)
+                         if pd.notna(full) and full > 0 else 0.0)  # fmt: skip
+            rate_init = (float(np.floor(spent / init * 100 * 100 + 0.5 + 1e-7) / 100)
+                         if pd.notna(init) and init > 0 else None)  # fmt: skip
+            r_pub = cols["execution_rate"][k]
+            if pd.notna(r_pub):
+                r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
+                if abs(r_pub - rate_true) > 0.011 and (rate_init is None or
+                                                       abs(r_pub - rate_init) > 0.011):  # fmt: skip
+                    _flag(flags, pid, None, "rate_mismatch",
+                          f"填报执行率 {r_pub:g}%，按全年执行数/全年预算数应为 {rate_true:.2f}%")  # fmt: skip
+        pub_total = float(cols["total"][k]) if pd.notna(cols["total"][k]) else np.nan
+        calc_pub = (pub_sum[k] if pd.notna(pub_sum[k]) else 0.0) + b_pub
+        if pd.notna(pub_total) and abs(pub_total - calc_pub) > 0.011:
+            _flag(flags, pid, None, "total_mismatch",
+                  f"总分 {pub_total:g} ≠ 各项得分之和 {calc_pub:.2f}")  # fmt: skip
+        rec_total = round(float(sums[nat][k]) + b_nat, 2)
+        under = ""
+        if pd.notna(pub_total):
+            for name, _, _ in VARIANTS:
+                bv = b_scores.get("budget_no_cap" if name.startswith("platform") else "national",
+                                  0.0) if b_scores else 0.0  # fmt: skip
+                if abs(float(sums[name][k]) + bv - pub_total) <= 0.011:
+                    under = name
+                    break
+        tot_pts = float(points_sum[k]) + b_pts
+        if abs(tot_pts - 100) > 0.011:
+            _flag(flags, pid, None, "weights_total",
+                  f"分值合计 {tot_pts:g}（指标 {points_sum[k]:g} + 预算执行率 {b_pts:g}），应为 100")  # fmt: skip
+        h = has.loc[pid]
+        if not (h["out"] and h["ben"]):
+            miss = "、".join(x for x, ok in (("产出", h["out"]), ("效益", h["ben"])) if not ok)
+            _flag(flags, pid, None, "missing_level1", f"缺少一级指标：{miss}指标")
+        if not h["sat"]:
+            _flag(flags, pid, None, "missing_satisfaction", "没有服务对象满意度指标")
+        if not h["cost"]:
+            _flag(
+                flags,
+                pid,
+                None,
+                "no_cost_indicator",
+                "没有成本指标（基建、修缮、购置类项目必须设置）",
+            )
+        if eq_all[pid]:
+            _flag(
+                flags,
+                pid,
+                None,
+                "all_actual_equal_target",
+                "所有定量指标完成值均与指标值相同，疑似照抄",
+            )
+        if all100[pid]:
+            _flag(flags, pid, None, "all_100_percent", "所有百分比完成值均为 100%")
+        grade_v = cols["grade"][k]
+        pub_grade = str(grade_v).strip() if pd.notna(grade_v) else ""
+        # A grade consistent with the published total, or with the sum of the published scores
+        # when the total itself is miscalculated (flagged as total_mismatch), is not a second
+        # error; either preset (national 90/80/60, self-evaluation 80/70/60) is accepted.
+        ok_grades = set()
+        for tot in (pub_total, calc_pub):
+            for sc_ in (nat_scale, self_scale):
+                if pd.notna(tot) and tot >= 0:
+                    ok_grades.add(sc_.assign(tot))
+        if pub_grade and pd.notna(pub_total) and pub_grade not in ok_grades:
+            expect = nat_scale.assign(pub_total) if pub_total >= 0 else "?"
+            _flag(flags, pid, None, "grade_mismatch",
+                  f"自评等级「{pub_grade}」与总分 {pub_total:g} 不符（应为「{expect}」）")  # fmt: skip
+        if pub_grade == "优" and pd.notna(rate_true) and rate_true < 85:
+            _flag(flags, pid, None, "grade_cap", f"预算执行率 {rate_true:.2f}% 低于 85% 仍自评为优")
+        rec_grade = nat_scale.assign(rec_total) if rec_total >= 0 else None
+        summary.append((str(pid), pub_total, rec_total,
+                        round(rec_total - pub_total, 2) if pd.notna(pub_total) else np.nan,
+                        pub_grade, rec_grade or "", under))  # fmt: skip
+    ftab = pd.DataFrame(flags, columns=["project_id", "row", "code", "severity", "kind", "message"])
+    summ = pd.DataFrame(summary, columns=["project_id", "published_total", "recomputed_total",
+                                          "difference", "published_grade", "recomputed_grade",
+                                          "reproduced_under"])  # fmt: skip
+    sev = ftab["severity"].to_numpy()
+    counts = pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error",
+                           "w": sev == "warning"}).groupby("project_id").sum()  # fmt: skip
+    codes = (ftab[["project_id", "code"]].drop_duplicates().sort_values(["project_id", "code"])
+             .groupby("project_id")["code"].agg(";".join))  # fmt: skip
+    summ["errors"] = summ["project_id"].map(counts["e"]).fillna(0).astype(int)
+    summ["warnings"] = summ["project_id"].map(counts["w"]).fillna(0).astype(int)
+    summ["flags"] = summ["project_id"].map(codes).fillna("")
+    summ = summ[["project_id", "published_total", "recomputed_total", "difference",
+                 "published_grade", "recomputed_grade", "errors", "warnings",
+                 "reproduced_under", "flags"]]  # fmt: skip
+    rf = ftab.dropna(subset=["row"])
+    row_codes = {}
+    for pid_, r_, c_ in zip(rf["project_id"], rf["row"], rf["code"], strict=True):
+        key = (pid_, int(r_))
+        row_codes[key] = f"{row_codes[key]};{c_}" if key in row_codes else c_
+    rows["flags"] = [row_codes.get((p_, int(r_)) if pd.notna(r_) else None, "")
+                     for p_, r_ in zip(pid_s, rows["row"], strict=True)]  # fmt: skip
+    return ReviewResult(rows, summ, ftab, inp.projects)
+
+
+def _budget_variants() -> list[tuple[str, str, int | None, bool, str]]:
+    """(name, denominator, rate decimals or None, cap, score rounding) — national first."""
+    return [
+        ("national", "full", 2, True, "2"),
+        ("budget_no_cap", "full", 2, False, "2"),
+        ("budget_initial", "initial", 2, True, "2"),
+        ("budget_rate_unrounded", "full", None, True, "2"),
+        ("budget_rate_integer", "full", 0, True, "2"),
+        ("budget_score_integer", "full", 2, True, "0"),
+        ("budget_score_one_decimal", "full", 2, True, "1"),
+    ]

@@ -1,0 +1,281 @@
+"""Self-evaluation forms (项目支出绩效自评表) as two tables: one row per indicator and one row per
+project — read from the long table evaluators collect, or from per-project Excel forms.
+
+Long table (CSV/XLSX), one row per indicator, Chinese or English column names::
+
+    项目编号 project_id | 项目名称 project_name | 主管部门 department | 年度 year |
+    一级指标 level1 | 二级指标 level2 | 三级指标 level3 | 年度指标值 target |
+    实际完成值 actual | 分值 points | 得分 score | 偏差原因 deviation |
+    年初预算数 initial_budget | 全年预算数 full_year_budget | 全年执行数 spent |
+    执行率 execution_rate | 执行率分值 budget_points | 执行率得分 budget_score |
+    总分 total | 自评等级 grade
+
+The project columns may be repeated on every row or given on a separate sheet (预算 / 项目)
+keyed by 项目编号.  Per-project forms: one sheet per project in the RULES.md §7 layout.
+File-level problems raise :class:`~evallib.errors.InputDataError`; row-level problems
+(inconsistent budgets of one project, unreadable numbers) become review flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputDataError
+from ..tables import ROW, read_table
+
+__all__ = ["PROJECT_COLUMNS", "ROW_COLUMNS", "ReviewInput", "from_frames", "from_long_frame",
+           "read_forms", "read_long_table"]  # fmt: skip
+
+ROW_ALIASES = {
+    "project_id": ("项目编号", "项目代码", "project_id"),
+    "level1": ("一级指标", "level1"),
+    "level2": ("二级指标", "level2"),
+    "level3": ("三级指标", "level3"),
+    "target": ("年度指标值", "指标值", "目标值", "target"),
+    "actual": ("实际完成值", "完成值", "actual"),
+    "points": ("分值", "points"),
+    "score": ("得分", "score"),
+    "deviation": ("偏差原因分析及改进措施", "偏差原因", "deviation"),
+}
+PROJECT_ALIASES = {
+    "project_id": ("项目编号", "项目代码", "project_id"),
+    "project_name": ("项目名称", "project_name"),
+    "department": ("主管部门", "department"),
+    "year": ("年度", "year"),
+    "initial_budget": ("年初预算数", "initial_budget"),
+    "full_year_budget": ("全年预算数", "full_year_budget"),
+    "spent": ("全年执行数", "spent"),
+    "execution_rate": ("执行率", "execution_rate"),
+    "budget_points": ("执行率分值", "预算执行率分值", "budget_points"),
+    "budget_score": ("执行率得分", "预算执行率得分", "budget_score"),
+    "total": ("总分", "total"),
+    "grade": ("自评等级", "评价等级", "grade"),
+}
+ROW_COLUMNS = ["project_id", "row", "level1", "level2", "level3", "target", "actual", "points",
+               "score", "deviation"]  # fmt: skip
+PROJECT_COLUMNS = ["project_id", "project_name", "department", "year", "initial_budget",
+                   "full_year_budget", "spent", "execution_rate", "budget_points",
+                   "budget_score", "total", "grade", "source"]  # fmt: skip
+_NUMERIC = ("initial_budget", "full_year_budget", "spent", "execution_rate", "budget_points",
+            "budget_score", "total")  # fmt: skip
+
+
+@dataclass
+class ReviewInput:
+    """Forms to review.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        ROW_COLUMNS; ``points`` and ``score`` numeric (NaN when unreadable).
+    projects : DataFrame
+        PROJECT_COLUMNS, one row per project.
+    input_flags : list of dict
+        Row-level input problems (project_id, row, code, message) found while reading.
+    source : str
+    """
+
+    rows: pd.DataFrame
+    projects: pd.DataFrame
+    input_flags: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+
+
+def _pick(df: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {k: next((c for c in names if c in df.columns), "") for k, names in aliases.items()}
+
+
+def _num(s: pd.Series) -> pd.Series:
+    t = (s.astype("string").str.replace(r"[,，%％\s]", "", regex=True)
+         .str.replace("分", "", regex=False))  # fmt: skip
+    return pd.to_numeric(t, errors="coerce")
+
+
+def from_frames(rows: pd.DataFrame, projects: pd.DataFrame, source: str = "") -> ReviewInput:
+    """Build a :class:`ReviewInput` from DataFrames with the English column names."""
+    rows = rows.copy()
+    for c in ROW_COLUMNS:
+        if c not in rows.columns:
+            rows[c] = "" if c not in ("points", "score", "row") else np.nan
+    rows["project_id"] = rows["project_id"].astype(str)
+    for c in ("level1", "level2", "level3", "target", "actual", "deviation"):
+        rows[c] = rows[c].astype("string").fillna("")
+    rows["points"] = _num(rows["points"]).astype(float)
+    rows["score"] = _num(rows["score"]).astype(float)
+    projects = projects.copy()
+    for c in PROJECT_COLUMNS:
+        if c not in projects.columns:
+            projects[c] = np.nan if c in _NUMERIC else ""
+    projects["project_id"] = projects["project_id"].astype(str)
+    for c in _NUMERIC:
+        projects[c] = _num(projects[c]).astype(float)
+    projects["grade"] = projects["grade"].astype("string").fillna("").str.strip()
+    return ReviewInput(rows[ROW_COLUMNS].reset_index(drop=True),
+                       projects[PROJECT_COLUMNS].reset_index(drop=True), [], source)  # fmt: skip
+
+
+def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> ReviewInput:
+    """Read the long table (see module docstring).
+
+    Raises
+    ------
+    InputDataError
+        Missing file or sheet, missing required columns (named, with the header row).
+    """
+    path = Path(path)
+    keys = [k for names in (ROW_ALIASES["project_id"], ROW_ALIASES["level3"]) for k in names]
+    table = read_table(path, sheet=sheet, header_keywords=keys)
+    df = table.frame
+    cols = _pick(df, ROW_ALIASES)
+    missing = [ROW_ALIASES[k][0] for k in ("project_id", "level3", "target", "actual", "points",
+                                           "score") if not cols[k]]  # fmt: skip
+    if missing:
+        raise InputDataError(
+            f"复核表缺少必需的列 (missing columns)：{'、'.join(missing)}",
+            **table.where(table.header_row),
+            fix="表头应包含 项目编号、一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分",
+        )
+    extra = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        name = next((n for n in ("预算", "项目", "项目信息", "projects") if n in names), None)
+        if name and name != table.sheet:
+            extra = read_table(
+                path, sheet=name, header_keywords=PROJECT_ALIASES["project_id"]
+            ).frame
+    return from_long_frame(df, str(path), rows=df[ROW].to_numpy(), projects=extra)
+
+
+def from_long_frame(
+    df: pd.DataFrame, source: str = "", *, rows: np.ndarray | None = None,
+    projects: pd.DataFrame | None = None,
+) -> ReviewInput:  # fmt: skip
+    """A :class:`ReviewInput` from the long table as a DataFrame (Chinese or English headers).
+
+    Project columns repeated on every row are checked for consistency: a project whose budget
+    figures differ between its rows gets an ``inconsistent_budget`` flag (the first row is
+    used), never a crash.
+    """
+    cols = _pick(df, ROW_ALIASES)
+    out = pd.DataFrame({k: df[c].to_numpy() if c else "" for k, c in cols.items()})
+    out["row"] = rows if rows is not None else np.arange(2, len(df) + 2)
+    out["project_id"] = out["project_id"].astype("string").str.strip()
+    for c in ("project_id", "level1", "level2"):  # blank repeated cells are filled down
+        out[c] = out[c].replace("", np.nan).ffill().fillna("")
+    flags: list[dict[str, Any]] = []
+    if projects is not None:
+        pc = _pick(projects, PROJECT_ALIASES)
+        proj = pd.DataFrame({k: projects[c].to_numpy() if c else np.nan for k, c in pc.items()})
+    else:
+        pcols = _pick(df, PROJECT_ALIASES)
+        per_row = pd.DataFrame({k: df[c].to_numpy() if c else np.nan for k, c in pcols.items()})
+        per_row["project_id"] = out["project_id"].to_numpy()
+        num = [c for c in ("initial_budget", "full_year_budget", "spent", "budget_points")
+               if pcols[c]]  # fmt: skip
+        if num:
+            vals = per_row[["project_id"]].assign(**{c: _num(per_row[c]) for c in num})
+            nun = vals.groupby("project_id", sort=False)[num].nunique()
+            bad = nun[(nun > 1).any(axis=1)]
+            first_row = out.groupby("project_id", sort=False)["row"].first()
+            bad_vals = vals[vals["project_id"].isin(bad.index)].groupby("project_id", sort=False)
+            for pid, r in bad.iterrows():
+                c = next(c for c in num if r[c] > 1)
+                vs = bad_vals.get_group(pid)[c].dropna().unique()
+                flags.append({"project_id": str(pid), "row": int(first_row[pid]),
+                              "code": "inconsistent_budget",
+                              "message": f"同一项目编号的{PROJECT_ALIASES[c][0]}前后不一致："
+                                         f"{'、'.join(f'{v:g}' for v in vs)}，按首行计"})  # fmt: skip
+        proj = per_row.groupby("project_id", sort=False).first().reset_index()
+    proj["source"] = source
+    inp = from_frames(out, proj, source)
+    inp.input_flags = flags
+    for pid in sorted(set(inp.rows["project_id"]) - set(inp.projects["project_id"])):
+        inp.input_flags.append({"project_id": pid, "row": None, "code": "missing_project",
+                                "message": "预算表中没有该项目编号"})  # fmt: skip
+    return inp
+
+
+def _cell_right(row: list[Any], i: int) -> Any:
+    for v in row[i + 1 :]:
+        if v is not None and str(v).strip():
+            return v
+    return None
+
+
+def read_forms(path: str | Path) -> ReviewInput:
+    """Read per-project forms: one sheet per project, laid out as the 自评表 (RULES.md §7)."""
+    import openpyxl
+
+    from ..tables import _read_xlsx
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError("文件不存在 (file not found)", file=str(path))
+    data = path.read_bytes()
+    try:
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    except Exception:
+        raise InputDataError("无法作为 Excel (XLSX) 文件打开", file=str(path)) from None
+    all_rows, projects = [], []
+    for sheet in names:
+        cells, _ = _read_xlsx(path, data, sheet)
+        info: dict[str, Any] = {"project_id": sheet, "source": f"{path}#{sheet}"}
+        header = None
+        fund_header = None
+        for r, row in enumerate(cells, 1):
+            texts = ["" if v is None else str(v).strip() for v in row]
+            for i, t in enumerate(texts):
+                if t in ("项目名称",):
+                    info["project_name"] = _cell_right(row, i)
+                elif t == "主管部门":
+                    info["department"] = _cell_right(row, i)
+                elif t == "项目编号":
+                    info["project_id"] = str(_cell_right(row, i))
+                elif t == "年度":
+                    info["year"] = _cell_right(row, i)
+            if "全年预算数" in texts and "全年执行数" in texts:
+                fund_header = texts
+                continue
+            if fund_header and texts and texts[0].startswith("年度资金总额"):
+                for key, name in (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"),
+                                  ("spent", "全年执行数"), ("budget_points", "分值"),
+                                  ("execution_rate", "执行率"), ("budget_score", "得分")):  # fmt: skip
+                    if name in fund_header:
+                        info[key] = row[fund_header.index(name)]
+                fund_header = None
+                continue
+            if "三级指标" in texts and "得分" in texts:
+                header = texts
+                continue
+            if header is not None:
+                first = texts[0] if texts else ""
+                if first.startswith("总分"):
+                    info["total"] = row[header.index("得分")] if "得分" in header else None
+                    header = None
+                    continue
+                if not any(texts):
+                    continue
+                rec = {"row": r}
+                for key, names_ in ROW_ALIASES.items():
+                    if key == "project_id":
+                        continue
+                    name = next((n for n in names_ if n in header), None)
+                    rec[key] = row[header.index(name)] if name else None
+                all_rows.append((info, rec))
+            elif texts and texts[0] in ("自评等级", "评价等级"):
+                info["grade"] = _cell_right(row, 0)
+        projects.append(info)
+    if not all_rows:
+        raise InputDataError("未找到自评表的指标区域（表头含「三级指标」「得分」）", file=str(path),
+                             fix="每个工作表一个项目，按项目支出绩效自评表格式填写")  # fmt: skip
+    rows = pd.DataFrame([{**rec, "project_id": info["project_id"]} for info, rec in all_rows])
+    for c in ("level1", "level2"):
+        rows[c] = rows[c].replace("", np.nan).groupby(rows["project_id"]).ffill().fillna("")
+    return from_frames(rows, pd.DataFrame(projects), str(path))
