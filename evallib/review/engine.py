@@ -37,13 +37,20 @@ VARIANTS: list[tuple[str, str, str]] = [
     ("platform_one_decimal", "linear", "1"),
 ]
 VARIANT_ZH = {
-    "national": "国家口径", "platform": "平台口径（反向指标线性计分）", "integer": "得分取整",
-    "one_decimal": "得分保留一位小数", "round_down": "得分向下舍去", "integer_down": "得分向下取整",
-    "platform_integer": "平台口径且得分取整", "platform_one_decimal": "平台口径且保留一位小数",
-    "tiers_80_50": "定性分档 80/50", "budget_initial": "执行率以年初预算数为分母",
-    "budget_no_cap": "预算执行率得分不封顶", "budget_rate_unrounded": "执行率不先取舍",
+    "national": "国家口径",
+    "platform": "平台口径（反向指标线性计分）",
+    "integer": "得分取整",
+    "one_decimal": "得分保留一位小数",
+    "round_down": "得分向下舍去",
+    "integer_down": "得分向下取整",
+    "platform_integer": "平台口径且得分取整",
+    "platform_one_decimal": "平台口径且保留一位小数",
+    "tiers_80_50": "定性分档 80/50",
+    "budget_initial": "执行率以年初预算数为分母",
+    "budget_no_cap": "预算执行率得分不封顶",
+    "budget_rate_unrounded": "执行率不先取舍",
     "budget_rate_integer": "执行率先取整",
-}  # fmt: skip
+}
 
 #: code → (severity, kind, Chinese description)
 FLAGS: dict[str, tuple[str, str, str]] = {
@@ -86,16 +93,25 @@ def _round(x: np.ndarray, mode: str) -> np.ndarray:
     return np.floor(x * 10**d + 0.5 + 1e-7) / 10**d
 
 
-def _formula(op: np.ndarray, a: np.ndarray, t: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-             w: np.ndarray, reverse: str) -> np.ndarray:  # fmt: skip
+def _formula(
+    op: np.ndarray,
+    a: np.ndarray,
+    t: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    w: np.ndarray,
+    reverse: str,
+) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         pos = np.where(t <= 0, w, np.where(a >= t, w, a / t * w))
         eq = np.where(t == 0, np.where(a <= 0, w, 0.0), pos)
         if reverse == "linear":
-            rev = np.where(a <= t, w, np.where(t <= 0, 0.0,
-                           np.where(a >= 2 * t, 0.0, (2 - a / t) * w)))  # fmt: skip
-            above = np.where(a <= hi, w, np.where(hi <= 0, 0.0,
-                             np.where(a >= 2 * hi, 0.0, (2 - a / hi) * w)))  # fmt: skip
+            rev = np.where(
+                a <= t, w, np.where(t <= 0, 0.0, np.where(a >= 2 * t, 0.0, (2 - a / t) * w))
+            )
+            above = np.where(
+                a <= hi, w, np.where(hi <= 0, 0.0, np.where(a >= 2 * hi, 0.0, (2 - a / hi) * w))
+            )
         else:
             rev = np.where(a <= t, w, np.where(t <= 0, 0.0, t / a * w))
             above = np.where(a <= hi, w, np.where(hi <= 0, 0.0, hi / a * w))
@@ -133,8 +149,13 @@ class ReviewResult:
         """Flag counts by kind and severity (for the review report)."""
         if self.flags.empty:
             return pd.DataFrame(columns=["kind", "severity", "count"])
-        return (self.flags.groupby(["kind", "severity"]).size().rename("count").reset_index()
-                .sort_values("count", ascending=False, ignore_index=True))  # fmt: skip
+        return (
+            self.flags.groupby(["kind", "severity"])
+            .size()
+            .rename("count")
+            .reset_index()
+            .sort_values("count", ascending=False, ignore_index=True)
+        )
 
     def counts_by_code(self) -> pd.DataFrame:
         if self.flags.empty:
@@ -146,8 +167,16 @@ class ReviewResult:
 
 def _flag(out: list[dict[str, Any]], pid: Any, row: Any, code: str, msg: str) -> None:
     sev, kind, _ = FLAGS[code]
-    out.append({"project_id": str(pid), "row": None if row is None or pd.isna(row) else int(row),
-                "code": code, "severity": sev, "kind": kind, "message": msg})  # fmt: skip
+    out.append(
+        {
+            "project_id": str(pid),
+            "row": None if row is None or pd.isna(row) else int(row),
+            "code": code,
+            "severity": sev,
+            "kind": kind,
+            "message": msg,
+        }
+    )
 
 
 def review(inp: ReviewInput, *, profile: str = "national", scale: str = "national") -> ReviewResult:
@@ -174,8 +203,9 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     a_numeric = ~np.isnan(ap["num"].to_numpy(float))
     both_units = tp["unit_written"].to_numpy(bool) & ap["unit_written"].to_numpy(bool)
     unit_bad = both_units & (tp["dim"].to_numpy(object) != ap["dim"].to_numpy(object))
-    factor = np.where(both_units & ~unit_bad,
-                      ap["factor"].to_numpy(float) / tp["factor"].to_numpy(float), 1.0)  # fmt: skip
+    factor = np.where(
+        both_units & ~unit_bad, ap["factor"].to_numpy(float) / tp["factor"].to_numpy(float), 1.0
+    )
     a = np.clip(ap["num"].to_numpy(float) * factor, 0, None)
     op = tp["op"].to_numpy(object)
     op = np.where(pd.isna(op), ">=", op).astype(object)
@@ -186,12 +216,21 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     a_tier = ap["tier"].to_numpy(object)
     qual = ~t_numeric & ~is_bool & ~parse_err
     unparse = (t_numeric & ~a_numeric & ~parse_err) | parse_err
-    kind = np.where(quant, "quantitative", np.where(is_bool, "yes_no", np.where(
-        qual, "qualitative", np.where(unit_bad, "unit_mismatch", "unparseable"))))  # fmt: skip
+    kind = np.where(
+        quant,
+        "quantitative",
+        np.where(
+            is_bool,
+            "yes_no",
+            np.where(qual, "qualitative", np.where(unit_bad, "unit_mismatch", "unparseable")),
+        ),
+    )
     # ---- quantitative: every variant
     scores = {}
-    raws = {"ratio": _formula(op, a, t_lo, t_lo, t_hi, w, "ratio"),
-            "linear": _formula(op, a, t_lo, t_lo, t_hi, w, "linear")}  # fmt: skip
+    raws = {
+        "ratio": _formula(op, a, t_lo, t_lo, t_hi, w, "ratio"),
+        "linear": _formula(op, a, t_lo, t_lo, t_hi, w, "linear"),
+    }
     for name, formula, rnd in VARIANTS:
         scores[name] = _round(raws[formula], rnd)
     # yes/no rows score the same under every variant
@@ -206,15 +245,22 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     def in_band(hi_b: float, lo_b: float) -> np.ndarray:
         top = np.floor(hi_b * w * 100 + 0.5 + 1e-7) / 100
         mid = np.floor(lo_b * w * 100 + 0.5 + 1e-7) / 100
-        return np.select([tier == "achieved", tier == "partial", tier == "not_achieved"],
-                         [(pub >= top - 1e-9) & (pub <= w + 1e-9),
-                          (pub >= mid - 1e-9) & (pub < top - 1e-9),
-                          (pub >= -1e-9) & (pub < mid - 1e-9)], False)  # fmt: skip
+        return np.select(
+            [tier == "achieved", tier == "partial", tier == "not_achieved"],
+            [
+                (pub >= top - 1e-9) & (pub <= w + 1e-9),
+                (pub >= mid - 1e-9) & (pub < top - 1e-9),
+                (pub >= -1e-9) & (pub < mid - 1e-9),
+            ],
+            False,
+        )
 
     band_nat, band_5 = in_band(0.8, 0.6), in_band(0.8, 0.5)
-    default_pt = np.select([tier == "achieved", tier == "partial"],
-                           [w, np.floor(0.7 * w * 100 + 0.5) / 100],
-                           np.floor(0.3 * w * 100 + 0.5) / 100)  # fmt: skip
+    default_pt = np.select(
+        [tier == "achieved", tier == "partial"],
+        [w, np.floor(0.7 * w * 100 + 0.5) / 100],
+        np.floor(0.3 * w * 100 + 0.5) / 100,
+    )
     qual_score = np.where(band_nat | band_5, pub, default_pt)
     qual_score = np.where(qual & ~known, pub, qual_score)  # cannot judge: keep
     for name in scores:
@@ -224,15 +270,17 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     for name, _, _ in reversed(VARIANTS):  # first variant in the list wins
         hit = quant | is_bool
         reproduced = np.where(hit & (np.abs(scores[name] - pub) <= _TOL), name, reproduced)
-    reproduced = np.where(known & band_nat, "national",
-                          np.where(known & band_5, "tiers_80_50", reproduced))  # fmt: skip
+    reproduced = np.where(
+        known & band_nat, "national", np.where(known & band_5, "tiers_80_50", reproduced)
+    )
     nat = "platform" if profile == "platform" else "national"
     recomputed = np.where(quant | is_bool | qual, scores[nat], np.nan)
     # ---- row flags
     missed = quant & np.select(
         [np.isin(op, ["<=", "<"]), op == "=", op == "range"],
         [a > t_lo + 1e-9, np.abs(a - t_lo) > 1e-9, (a < t_lo - 1e-9) | (a > t_hi + 1e-9)],
-        a < t_lo - 1e-9)  # fmt: skip
+        a < t_lo - 1e-9,
+    )
     dev_empty = (
         rows["deviation"].astype(str).str.strip().isin(["", "无", "/", "-", "nan"]).to_numpy()
     )
@@ -246,6 +294,8 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     pid_arr = rows["project_id"].to_numpy(object)
     row_arr = rows["row"].to_numpy(object)
     labels = rows["level3"].to_numpy(object)
+    tgt, act = rows["target"].to_numpy(object), rows["actual"].to_numpy(object)
+    t_err, a_err = tp["error"].to_numpy(object), ap["error"].to_numpy(object)
 
     def add(mask: np.ndarray, code: str, fmt: Any) -> None:
         for i in np.flatnonzero(mask):
@@ -253,36 +303,71 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
 
     add(above, "score_above_points", lambda i: f"「{labels[i]}」得分 {pub[i]:g} 超过分值 {w[i]:g}")
     add(negative, "negative_score", lambda i: f"「{labels[i]}」得分为负数 {pub[i]:g}")
-    add(missing & ~above & ~negative, "missing_score",
-        lambda i: f"「{labels[i]}」分值或得分缺失")  # fmt: skip
-    add(full_missed & not_rep, "full_marks_target_missed",
-        lambda i: f"「{labels[i]}」实际完成值 {rows.at[i, 'actual']} 未达到指标值 "
-                  f"{rows.at[i, 'target']}，却得满分 {w[i]:g}；按国家口径应得 {scores['national'][i]:.2f} 分")  # fmt: skip
-    add(full_missed & ~not_rep, "rounding_full_marks",
-        lambda i: f"「{labels[i]}」未达到指标值，按{VARIANT_ZH[reproduced[i]]}得满分")  # fmt: skip
-    add(not_rep & ~full_missed, "score_unexplained",
-        lambda i: f"「{labels[i]}」得分 {pub[i]:g}，按国家口径应为 {scores['national'][i]:.2f} 分，"
-                  "任何已知口径均无法复现")  # fmt: skip
-    add(known & ~band_nat & ~band_5 & ~special, "qualitative_outside_tier",
-        lambda i: f"「{labels[i]}」评为「{rows.at[i, 'actual']}」，得分 {pub[i]:g} 不在该档分数区间")  # fmt: skip
-    add(qual & ~known & ~special, "qualitative_unrecognized",
-        lambda i: f"「{labels[i]}」完成情况「{rows.at[i, 'actual']}」无法对应档次")  # fmt: skip
-    add(unparse & ~unit_bad, "unparseable",
-        lambda i: f"「{labels[i]}」指标值「{rows.at[i, 'target']}」或完成值「{rows.at[i, 'actual']}」"
-                  f"无法识别：{tp.at[i, 'error'] or ap.at[i, 'error'] or '完成值应为数值'}")  # fmt: skip
-    add(unit_bad, "unit_mismatch",
-        lambda i: f"「{labels[i]}」完成值「{rows.at[i, 'actual']}」与指标值「{rows.at[i, 'target']}」单位不一致")  # fmt: skip
+    add(missing & ~above & ~negative, "missing_score", lambda i: f"「{labels[i]}」分值或得分缺失")
+    add(
+        full_missed & not_rep,
+        "full_marks_target_missed",
+        lambda i: (
+            f"「{labels[i]}」实际完成值 {act[i]} 未达到指标值 "
+            f"{tgt[i]}，却得满分 {w[i]:g}；按国家口径应得 {scores['national'][i]:.2f} 分"
+        ),
+    )
+    add(
+        full_missed & ~not_rep,
+        "rounding_full_marks",
+        lambda i: f"「{labels[i]}」未达到指标值，按{VARIANT_ZH[reproduced[i]]}得满分",
+    )
+    add(
+        not_rep & ~full_missed,
+        "score_unexplained",
+        lambda i: (
+            f"「{labels[i]}」得分 {pub[i]:g}，按国家口径应为 {scores['national'][i]:.2f} 分，"
+            "任何已知口径均无法复现"
+        ),
+    )
+    add(
+        known & ~band_nat & ~band_5 & ~special,
+        "qualitative_outside_tier",
+        lambda i: f"「{labels[i]}」评为「{act[i]}」，得分 {pub[i]:g} 不在该档分数区间",
+    )
+    add(
+        qual & ~known & ~special,
+        "qualitative_unrecognized",
+        lambda i: f"「{labels[i]}」完成情况「{act[i]}」无法对应档次",
+    )
+    add(
+        unparse & ~unit_bad,
+        "unparseable",
+        lambda i: (
+            f"「{labels[i]}」指标值「{tgt[i]}」或完成值「{act[i]}」"
+            f"无法识别：{t_err[i] or a_err[i] or '完成值应为数值'}"
+        ),
+    )
+    add(
+        unit_bad,
+        "unit_mismatch",
+        lambda i: f"「{labels[i]}」完成值「{act[i]}」与指标值「{tgt[i]}」单位不一致",
+    )
     pos_op = ~np.isin(op, ["<=", "<", "=", "range"])
     with np.errstate(invalid="ignore"):
         over = quant & pos_op & (t_lo > 0) & (a >= 1.3 * t_lo)
-    add(over & dev_empty, "over_achievement_unexplained",
-        lambda i: f"「{labels[i]}」完成值 {rows.at[i, 'actual']} 超过指标值 {rows.at[i, 'target']} 的 1.3 倍，未说明原因")  # fmt: skip
-    add(missed & dev_empty, "missing_deviation",
-        lambda i: f"「{labels[i]}」未完成年度指标，未填写偏差原因")  # fmt: skip
+    add(
+        over & dev_empty,
+        "over_achievement_unexplained",
+        lambda i: f"「{labels[i]}」完成值 {act[i]} 超过指标值 {tgt[i]} 的 1.3 倍，未说明原因",
+    )
+    add(
+        missed & dev_empty,
+        "missing_deviation",
+        lambda i: f"「{labels[i]}」未完成年度指标，未填写偏差原因",
+    )
     lv2 = rows["level2"].astype(str).to_numpy(object)
     needs_q = pd.Series(lv2).str.contains("数量|质量|时效|成本", regex=True).to_numpy()
-    add(needs_q & ~t_numeric & ~parse_err, "unquantified_target",
-        lambda i: f"「{labels[i]}」属于{lv2[i]}，指标值「{rows.at[i, 'target']}」未量化")  # fmt: skip
+    add(
+        needs_q & ~t_numeric & ~parse_err,
+        "unquantified_target",
+        lambda i: f"「{labels[i]}」属于{lv2[i]}，指标值「{tgt[i]}」未量化",
+    )
     rows["kind"] = kind
     rows["recomputed"] = recomputed
     rows["reproduced_by"] = reproduced
@@ -297,29 +382,52 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     for name, _, _ in VARIANTS:
         agg[f"sum_{name}"] = g[f"score_{name}"].sum()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
-    has = pd.DataFrame({
-        "out": l1s.str.contains("产出"), "ben": l1s.str.contains("效益"),
-        "sat": l1s.str.contains("满意") | l2s.str.contains("满意"), "cost": l2s.str.contains("成本"),
-        "q": quant, "eq": quant & np.isclose(a, t_lo), "pct": quant & (ap["dim"] == "percent").to_numpy(),
-        "p100": quant & (ap["dim"] == "percent").to_numpy() & np.isclose(a, 100),
-    }).groupby(pid_s.to_numpy(), sort=False).sum()  # fmt: skip
+    has = (
+        pd.DataFrame(
+            {
+                "out": l1s.str.contains("产出"),
+                "ben": l1s.str.contains("效益"),
+                "sat": l1s.str.contains("满意") | l2s.str.contains("满意"),
+                "cost": l2s.str.contains("成本"),
+                "q": quant,
+                "eq": quant & np.isclose(a, t_lo),
+                "pct": quant & (ap["dim"] == "percent").to_numpy(),
+                "p100": quant & (ap["dim"] == "percent").to_numpy() & np.isclose(a, 100),
+            }
+        )
+        .groupby(pid_s.to_numpy(), sort=False)
+        .sum()
+    )
     eq_all = (has["q"] >= 3) & (has["eq"] == has["q"])
     all100 = (has["pct"] >= 3) & (has["p100"] == has["pct"])
     proj = inp.projects.drop_duplicates("project_id").set_index("project_id").reindex(agg.index)
     nat_scale = get_grade_scale(scale)
     self_scale = get_grade_scale("self_evaluation")
     budget_variants = _budget_variants()
-    cols = {c: proj[c].to_numpy() for c in ("budget_points", "full_year_budget", "initial_budget",
-                                            "spent", "budget_score", "execution_rate", "total",
-                                            "grade")}  # fmt: skip
+    cols = {
+        c: proj[c].to_numpy()
+        for c in (
+            "budget_points",
+            "full_year_budget",
+            "initial_budget",
+            "spent",
+            "budget_score",
+            "execution_rate",
+            "total",
+            "grade",
+        )
+    }
     summary = []
     sums = {name: agg[f"sum_{name}"].to_numpy(float) for name, _, _ in VARIANTS}
     pub_sum = agg["pub_sum"].to_numpy(float)
     points_sum = agg["points_sum"].to_numpy(float)
     for k, pid in enumerate(agg.index):
         b_pts = float(cols["budget_points"][k]) if pd.notna(cols["budget_points"][k]) else 0.0
-        full, init, spent = (cols["full_year_budget"][k], cols["initial_budget"][k],
-                             cols["spent"][k])  # fmt: skip
+        full, init, spent = (
+            cols["full_year_budget"][k],
+            cols["initial_budget"][k],
+            cols["spent"][k],
+        )
         b_pub = float(cols["budget_score"][k]) if pd.notna(cols["budget_score"][k]) else 0.0
         b_scores: dict[str, float] = {}
         rate_true = np.nan
@@ -336,37 +444,69 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                 b_scores[vname] = float(_round(np.array([sc]), score_round)[0])
             b_nat = b_scores["national"] if profile != "platform" else b_scores["budget_no_cap"]
             if not any(abs(v - b_pub) <= _TOL for v in b_scores.values()):
-                _flag(flags, pid, None, "budget_score_mismatch",
-                      f"预算执行率得分 {b_pub:g}，按执行率计应为 {b_scores['national']:.2f} 分")  # fmt: skip
-            rate_true = (float(np.floor(spent / full * 100 * 100 + 0.5 + 1e-7) / 100)
-                         if pd.notna(full) and full > 0 else 0.0)  # fmt: skip
-            rate_init = (float(np.floor(spent / init * 100 * 100 + 0.5 + 1e-7) / 100)
-                         if pd.notna(init) and init > 0 else None)  # fmt: skip
+                _flag(
+                    flags,
+                    pid,
+                    None,
+                    "budget_score_mismatch",
+                    f"预算执行率得分 {b_pub:g}，按执行率计应为 {b_scores['national']:.2f} 分",
+                )
+            rate_true = (
+                float(np.floor(spent / full * 100 * 100 + 0.5 + 1e-7) / 100)
+                if pd.notna(full) and full > 0
+                else 0.0
+            )
+            rate_init = (
+                float(np.floor(spent / init * 100 * 100 + 0.5 + 1e-7) / 100)
+                if pd.notna(init) and init > 0
+                else None
+            )
             r_pub = cols["execution_rate"][k]
             if pd.notna(r_pub):
                 r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
-                if abs(r_pub - rate_true) > 0.011 and (rate_init is None or
-                                                       abs(r_pub - rate_init) > 0.011):  # fmt: skip
-                    _flag(flags, pid, None, "rate_mismatch",
-                          f"填报执行率 {r_pub:g}%，按全年执行数/全年预算数应为 {rate_true:.2f}%")  # fmt: skip
+                if abs(r_pub - rate_true) > 0.011 and (
+                    rate_init is None or abs(r_pub - rate_init) > 0.011
+                ):
+                    _flag(
+                        flags,
+                        pid,
+                        None,
+                        "rate_mismatch",
+                        f"填报执行率 {r_pub:g}%，按全年执行数/全年预算数应为 {rate_true:.2f}%",
+                    )
         pub_total = float(cols["total"][k]) if pd.notna(cols["total"][k]) else np.nan
         calc_pub = (pub_sum[k] if pd.notna(pub_sum[k]) else 0.0) + b_pub
         if pd.notna(pub_total) and abs(pub_total - calc_pub) > 0.011:
-            _flag(flags, pid, None, "total_mismatch",
-                  f"总分 {pub_total:g} ≠ 各项得分之和 {calc_pub:.2f}")  # fmt: skip
+            _flag(
+                flags,
+                pid,
+                None,
+                "total_mismatch",
+                f"总分 {pub_total:g} ≠ 各项得分之和 {calc_pub:.2f}",
+            )
         rec_total = round(float(sums[nat][k]) + b_nat, 2)
         under = ""
         if pd.notna(pub_total):
             for name, _, _ in VARIANTS:
-                bv = b_scores.get("budget_no_cap" if name.startswith("platform") else "national",
-                                  0.0) if b_scores else 0.0  # fmt: skip
+                bv = (
+                    b_scores.get(
+                        "budget_no_cap" if name.startswith("platform") else "national", 0.0
+                    )
+                    if b_scores
+                    else 0.0
+                )
                 if abs(float(sums[name][k]) + bv - pub_total) <= 0.011:
                     under = name
                     break
         tot_pts = float(points_sum[k]) + b_pts
         if abs(tot_pts - 100) > 0.011:
-            _flag(flags, pid, None, "weights_total",
-                  f"分值合计 {tot_pts:g}（指标 {points_sum[k]:g} + 预算执行率 {b_pts:g}），应为 100")  # fmt: skip
+            _flag(
+                flags,
+                pid,
+                None,
+                "weights_total",
+                f"分值合计 {tot_pts:g}（指标 {points_sum[k]:g} + 预算执行率 {b_pts:g}），应为 100",
+            )
         h = has.loc[pid]
         if not (h["out"] and h["ben"]):
             miss = "、".join(x for x, ok in (("产出", h["out"]), ("效益", h["ben"])) if not ok)
@@ -403,36 +543,79 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     ok_grades.add(sc_.assign(tot))
         if pub_grade and pd.notna(pub_total) and pub_grade not in ok_grades:
             expect = nat_scale.assign(pub_total) if pub_total >= 0 else "?"
-            _flag(flags, pid, None, "grade_mismatch",
-                  f"自评等级「{pub_grade}」与总分 {pub_total:g} 不符（应为「{expect}」）")  # fmt: skip
+            _flag(
+                flags,
+                pid,
+                None,
+                "grade_mismatch",
+                f"自评等级「{pub_grade}」与总分 {pub_total:g} 不符（应为「{expect}」）",
+            )
         if pub_grade == "优" and pd.notna(rate_true) and rate_true < 85:
             _flag(flags, pid, None, "grade_cap", f"预算执行率 {rate_true:.2f}% 低于 85% 仍自评为优")
         rec_grade = nat_scale.assign(rec_total) if rec_total >= 0 else None
-        summary.append((str(pid), pub_total, rec_total,
-                        round(rec_total - pub_total, 2) if pd.notna(pub_total) else np.nan,
-                        pub_grade, rec_grade or "", under))  # fmt: skip
+        summary.append(
+            (
+                str(pid),
+                pub_total,
+                rec_total,
+                round(rec_total - pub_total, 2) if pd.notna(pub_total) else np.nan,
+                pub_grade,
+                rec_grade or "",
+                under,
+            )
+        )
     ftab = pd.DataFrame(flags, columns=["project_id", "row", "code", "severity", "kind", "message"])
-    summ = pd.DataFrame(summary, columns=["project_id", "published_total", "recomputed_total",
-                                          "difference", "published_grade", "recomputed_grade",
-                                          "reproduced_under"])  # fmt: skip
+    summ = pd.DataFrame(
+        summary,
+        columns=[
+            "project_id",
+            "published_total",
+            "recomputed_total",
+            "difference",
+            "published_grade",
+            "recomputed_grade",
+            "reproduced_under",
+        ],
+    )
     sev = ftab["severity"].to_numpy()
-    counts = pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error",
-                           "w": sev == "warning"}).groupby("project_id").sum()  # fmt: skip
-    codes = (ftab[["project_id", "code"]].drop_duplicates().sort_values(["project_id", "code"])
-             .groupby("project_id")["code"].agg(";".join))  # fmt: skip
+    counts = (
+        pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error", "w": sev == "warning"})
+        .groupby("project_id")
+        .sum()
+    )
+    codes = (
+        ftab[["project_id", "code"]]
+        .drop_duplicates()
+        .sort_values(["project_id", "code"])
+        .groupby("project_id")["code"]
+        .agg(";".join)
+    )
     summ["errors"] = summ["project_id"].map(counts["e"]).fillna(0).astype(int)
     summ["warnings"] = summ["project_id"].map(counts["w"]).fillna(0).astype(int)
     summ["flags"] = summ["project_id"].map(codes).fillna("")
-    summ = summ[["project_id", "published_total", "recomputed_total", "difference",
-                 "published_grade", "recomputed_grade", "errors", "warnings",
-                 "reproduced_under", "flags"]]  # fmt: skip
+    summ = summ[
+        [
+            "project_id",
+            "published_total",
+            "recomputed_total",
+            "difference",
+            "published_grade",
+            "recomputed_grade",
+            "errors",
+            "warnings",
+            "reproduced_under",
+            "flags",
+        ]
+    ]
     rf = ftab.dropna(subset=["row"])
     row_codes = {}
     for pid_, r_, c_ in zip(rf["project_id"], rf["row"], rf["code"], strict=True):
         key = (pid_, int(r_))
         row_codes[key] = f"{row_codes[key]};{c_}" if key in row_codes else c_
-    rows["flags"] = [row_codes.get((p_, int(r_)) if pd.notna(r_) else None, "")
-                     for p_, r_ in zip(pid_s, rows["row"], strict=True)]  # fmt: skip
+    rows["flags"] = [
+        row_codes.get((p_, int(r_)) if pd.notna(r_) else None, "")
+        for p_, r_ in zip(pid_s, rows["row"], strict=True)
+    ]
     return ReviewResult(rows, summ, ftab, inp.projects)
 
 

@@ -23,45 +23,65 @@ from ..rounding import round_score
 __all__ = ["ERROR_KINDS", "generate_forms", "write_sample_set"]
 
 ERROR_KINDS = [
-    "total_mismatch", "score_above_points", "negative_score", "score_unexplained",
-    "full_marks_target_missed", "budget_score_mismatch", "rate_mismatch",
-    "qualitative_outside_tier", "weights_total", "missing_level1", "grade_mismatch",
-    "unparseable", "unit_mismatch", "inconsistent_budget",
-]  # fmt: skip
-FORM_VARIANTS = [("national", "ratio", 2, "half_up"), ("platform", "linear", 2, "half_up"),
-                 ("integer", "ratio", 0, "half_up"), ("one_decimal", "ratio", 1, "half_up"),
-                 ("round_down", "ratio", 2, "down")]  # fmt: skip
+    "total_mismatch",
+    "score_above_points",
+    "negative_score",
+    "score_unexplained",
+    "full_marks_target_missed",
+    "budget_score_mismatch",
+    "rate_mismatch",
+    "qualitative_outside_tier",
+    "weights_total",
+    "missing_level1",
+    "grade_mismatch",
+    "unparseable",
+    "unit_mismatch",
+    "inconsistent_budget",
+]
+FORM_VARIANTS = [
+    ("national", "ratio", 2, "half_up"),
+    ("platform", "linear", 2, "half_up"),
+    ("integer", "ratio", 0, "half_up"),
+    ("one_decimal", "ratio", 1, "half_up"),
+    ("round_down", "ratio", 2, "down"),
+]
 QUAL_TARGETS = ["有效", "明显改善", "达成年度指标", "较好", "逐步提高"]
-TIER_WORDS = {"achieved": ["达成年度指标", "较好", "有效"],
-              "partial": ["部分达成年度指标并具有一定效果", "基本达成"],
-              "not_achieved": ["未达成年度指标且效果较差"]}  # fmt: skip
+TIER_WORDS = {
+    "achieved": ["达成年度指标", "较好", "有效"],
+    "partial": ["部分达成年度指标并具有一定效果", "基本达成"],
+    "not_achieved": ["未达成年度指标且效果较差"],
+}
 
 
 def _structure(missing_benefit: bool) -> list[tuple[str, str, str, float, str]]:
     """(一级, 二级, 三级, 分值, type) rows summing to 90."""
     if missing_benefit:
-        return [("产出指标", "数量指标", "完成建设任务", 20, "count"),
-                ("产出指标", "数量指标", "受益户数", 20, "count"),
-                ("产出指标", "质量指标", "验收合格率", 10, "percent"),
-                ("产出指标", "质量指标", "设备完好率", 10, "percent"),
-                ("产出指标", "时效指标", "完成时限", 10, "days"),
-                ("产出指标", "成本指标", "项目成本", 10, "cost"),
-                ("满意度指标", "服务对象满意度指标", "服务对象满意度", 10, "satisfaction")]  # fmt: skip
-    return [("产出指标", "数量指标", "完成建设任务", 8, "count"),
-            ("产出指标", "数量指标", "受益户数", 8, "count"),
-            ("产出指标", "数量指标", "培训人次", 8, "count"),
-            ("产出指标", "质量指标", "验收合格率", 6, "percent"),
-            ("产出指标", "质量指标", "设备完好率", 6, "percent"),
-            ("产出指标", "质量指标", "资料归档率", 4, "percent"),
-            ("产出指标", "时效指标", "完成时限", 5, "days"),
-            ("产出指标", "成本指标", "项目成本", 5, "cost"),
-            ("效益指标", "社会效益指标", "群众生活条件改善", 6, "qual"),
-            ("效益指标", "社会效益指标", "公共服务水平", 6, "qual"),
-            ("效益指标", "社会效益指标", "带动就业人数", 4, "count"),
-            ("效益指标", "经济效益指标", "带动增收", 4, "qual"),
-            ("效益指标", "可持续影响指标", "设施使用年限", 5, "years"),
-            ("效益指标", "可持续影响指标", "长效管护机制", 5, "qual"),
-            ("满意度指标", "服务对象满意度指标", "服务对象满意度", 10, "satisfaction")]  # fmt: skip
+        return [
+            ("产出指标", "数量指标", "完成建设任务", 20, "count"),
+            ("产出指标", "数量指标", "受益户数", 20, "count"),
+            ("产出指标", "质量指标", "验收合格率", 10, "percent"),
+            ("产出指标", "质量指标", "设备完好率", 10, "percent"),
+            ("产出指标", "时效指标", "完成时限", 10, "days"),
+            ("产出指标", "成本指标", "项目成本", 10, "cost"),
+            ("满意度指标", "服务对象满意度指标", "服务对象满意度", 10, "satisfaction"),
+        ]
+    return [
+        ("产出指标", "数量指标", "完成建设任务", 8, "count"),
+        ("产出指标", "数量指标", "受益户数", 8, "count"),
+        ("产出指标", "数量指标", "培训人次", 8, "count"),
+        ("产出指标", "质量指标", "验收合格率", 6, "percent"),
+        ("产出指标", "质量指标", "设备完好率", 6, "percent"),
+        ("产出指标", "质量指标", "资料归档率", 4, "percent"),
+        ("产出指标", "时效指标", "完成时限", 5, "days"),
+        ("产出指标", "成本指标", "项目成本", 5, "cost"),
+        ("效益指标", "社会效益指标", "群众生活条件改善", 6, "qual"),
+        ("效益指标", "社会效益指标", "公共服务水平", 6, "qual"),
+        ("效益指标", "社会效益指标", "带动就业人数", 4, "count"),
+        ("效益指标", "经济效益指标", "带动增收", 4, "qual"),
+        ("效益指标", "可持续影响指标", "设施使用年限", 5, "years"),
+        ("效益指标", "可持续影响指标", "长效管护机制", 5, "qual"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", 10, "satisfaction"),
+    ]
 
 
 def _score(kind: str, a: float, t: float, w: float, formula: str) -> float:
@@ -75,8 +95,13 @@ def _score(kind: str, a: float, t: float, w: float, formula: str) -> float:
     return w if a >= t else a / t * w
 
 
-def _row(rng: np.random.Generator, kind: str, w: float, variant: tuple[Any, ...],
-         tiers: tuple[float, float]) -> dict[str, Any]:  # fmt: skip
+def _row(
+    rng: np.random.Generator,
+    kind: str,
+    w: float,
+    variant: tuple[Any, ...],
+    tiers: tuple[float, float],
+) -> dict[str, Any]:
     _, formula, dec, mode = variant
     miss = rng.random() < 0.3
     if kind == "qual":
@@ -88,8 +113,13 @@ def _row(rng: np.random.Generator, kind: str, w: float, variant: tuple[Any, ...]
         f = rng.uniform(*band[tier])
         s = round_score(max(round_score(hi * w, 2) if tier == "achieved" else 0, f * w), 1, "down")
         words = TIER_WORDS[tier]
-        return {"target": rng.choice(QUAL_TARGETS), "actual": words[int(rng.integers(len(words)))],
-                "score": s, "missed": False, "tier": tier}  # fmt: skip
+        return {
+            "target": rng.choice(QUAL_TARGETS),
+            "actual": words[int(rng.integers(len(words)))],
+            "score": s,
+            "missed": False,
+            "tier": tier,
+        }
     if kind == "count":
         t = float(rng.integers(20, 2000))
         unit = rng.choice(["个", "人次", "户", "项", "公里"])
@@ -98,10 +128,19 @@ def _row(rng: np.random.Generator, kind: str, w: float, variant: tuple[Any, ...]
         target, actual = f"{op}{t:g}{unit}", (f"{a:g}{unit}" if rng.random() < 0.7 else f"{a:g}")
     elif kind in ("percent", "satisfaction"):
         t = float(rng.choice([90, 95, 98, 100]))
-        a = round(t * rng.uniform(0.8, 0.99), 1) if miss else min(100.0, round(
-            rng.uniform(t, 100.0), 1))  # fmt: skip
-        target = rng.choice([f"≥{t:g}%", f"≥{t:g}%", f"{t:g}百分比" if t == 100 else f"≥{t:g}%",
-                             f"═{t:g}%" if t == 100 else f"≥{t:g}%"])  # fmt: skip
+        a = (
+            round(t * rng.uniform(0.8, 0.99), 1)
+            if miss
+            else min(100.0, round(rng.uniform(t, 100.0), 1))
+        )
+        target = rng.choice(
+            [
+                f"≥{t:g}%",
+                f"≥{t:g}%",
+                f"{t:g}百分比" if t == 100 else f"≥{t:g}%",
+                f"═{t:g}%" if t == 100 else f"≥{t:g}%",
+            ]
+        )
         actual = f"{a:g}%"
     elif kind == "days":
         t = float(rng.integers(30, 365))
@@ -116,8 +155,14 @@ def _row(rng: np.random.Generator, kind: str, w: float, variant: tuple[Any, ...]
         a = t if not miss else float(max(1, t - rng.integers(1, 3)))
         target, actual = f"≥{t:g}年", f"{a:g}年"
     s = round_score(min(max(_score(kind, a, t, w, formula), 0.0), w), dec, mode)
-    return {"target": target, "actual": actual, "score": s, "missed": bool(
-        (a > t) if kind in ("days", "cost") else (a < t)), "a": a, "t": t}  # fmt: skip
+    return {
+        "target": target,
+        "actual": actual,
+        "score": s,
+        "missed": bool((a > t) if kind in ("days", "cost") else (a < t)),
+        "a": a,
+        "t": t,
+    }
 
 
 def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[dict], dict]:
@@ -126,18 +171,37 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
     rows = []
     for l1, l2, l3, w, kind in _structure(error == "missing_level1"):
         r = _row(rng, kind, float(w), variant, tiers)
-        rows.append({"一级指标": l1, "二级指标": l2, "三级指标": l3, "年度指标值": r["target"],
-                     "实际完成值": r["actual"], "分值": float(w), "得分": r["score"],
-                     "偏差原因": "受汛期和原材料价格影响，进度滞后" if r["missed"] else "",
-                     "_kind": kind, "_r": r})  # fmt: skip
+        rows.append(
+            {
+                "一级指标": l1,
+                "二级指标": l2,
+                "三级指标": l3,
+                "年度指标值": r["target"],
+                "实际完成值": r["actual"],
+                "分值": float(w),
+                "得分": r["score"],
+                "偏差原因": "受汛期和原材料价格影响，进度滞后" if r["missed"] else "",
+                "_kind": kind,
+                "_r": r,
+            }
+        )
     full = float(rng.integers(100, 5000))
     initial = round(full * rng.uniform(0.8, 1.0), 1)
     spent = round(full * rng.uniform(0.7, 1.0), 1)
     rate = round_score(spent / full * 100, 2)
     b_score = round_score(min(rate / 100 * 10, 10), 2)
-    proj = {"项目编号": pid, "项目名称": f"示例项目{pid}", "主管部门": "某县农业农村局",
-            "年度": 2025, "年初预算数": initial, "全年预算数": full, "全年执行数": spent,
-            "执行率": f"{rate:.2f}%", "执行率分值": 10.0, "执行率得分": b_score}  # fmt: skip
+    proj = {
+        "项目编号": pid,
+        "项目名称": f"示例项目{pid}",
+        "主管部门": "某县农业农村局",
+        "年度": 2025,
+        "年初预算数": initial,
+        "全年预算数": full,
+        "全年执行数": spent,
+        "执行率": f"{rate:.2f}%",
+        "执行率分值": 10.0,
+        "执行率得分": b_score,
+    }
     quant = [r for r in rows if r["_kind"] not in ("qual",)]
     qual = [r for r in rows if r["_kind"] == "qual"]
     if error == "score_above_points":
@@ -158,8 +222,11 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
     elif error == "rate_mismatch":
         proj["执行率"] = f"{min(rate + 5, 100):.2f}%" if rate < 95 else f"{rate - 5:.2f}%"
     elif error == "qualitative_outside_tier":
-        r = next(r for r in qual if r["_r"]["tier"] == "achieved") if any(
-            r["_r"]["tier"] == "achieved" for r in qual) else qual[0]  # fmt: skip
+        r = (
+            next(r for r in qual if r["_r"]["tier"] == "achieved")
+            if any(r["_r"]["tier"] == "achieved" for r in qual)
+            else qual[0]
+        )
         r["实际完成值"] = "达成年度指标"
         r["得分"] = round(r["分值"] * 0.3, 2)
     elif error == "weights_total":
@@ -167,8 +234,11 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
         r["分值"] += 5
         rr = r["_r"]
         _, formula, dec, mode = variant
-        r["得分"] = round_score(min(max(_score(r["_kind"], rr["a"], rr["t"], r["分值"],
-                                             formula), 0.0), r["分值"]), dec, mode)  # fmt: skip
+        r["得分"] = round_score(
+            min(max(_score(r["_kind"], rr["a"], rr["t"], r["分值"], formula), 0.0), r["分值"]),
+            dec,
+            mode,
+        )
     elif error == "unparseable":
         quant[0]["年度指标值"] = "≥%"
     elif error == "unit_mismatch":
@@ -194,8 +264,9 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
     return out, proj
 
 
-def generate_forms(n: int, *, seed: int = 0, error_share: float = 0.5) -> tuple[pd.DataFrame,
-                                                                                 pd.DataFrame]:  # fmt: skip
+def generate_forms(
+    n: int, *, seed: int = 0, error_share: float = 0.5
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``n`` forms as the long table (Chinese headers, budget columns on every row) and the
     truth table (项目编号 → planted error code, one per erroneous form)."""
     rng = np.random.default_rng(seed)
@@ -218,6 +289,8 @@ def write_sample_set(folder: str | Path, n: int = 40, seed: int = 2026) -> None:
 
     folder = Path(folder)
     long, truth = generate_forms(n, seed=seed)
-    atomic_write_bytes(folder / "复核样本_长表.csv",
-                       long.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))  # fmt: skip
+    atomic_write_bytes(
+        folder / "复核样本_长表.csv",
+        long.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
+    )
     atomic_write_bytes(folder / "truth.csv", truth.to_csv(index=False).encode("utf-8"))

@@ -28,8 +28,15 @@ import pandas as pd
 from ..errors import InputDataError
 from ..tables import ROW, read_table
 
-__all__ = ["PROJECT_COLUMNS", "ROW_COLUMNS", "ReviewInput", "from_frames", "from_long_frame",
-           "read_forms", "read_long_table"]  # fmt: skip
+__all__ = [
+    "PROJECT_COLUMNS",
+    "ROW_COLUMNS",
+    "ReviewInput",
+    "from_frames",
+    "from_long_frame",
+    "read_forms",
+    "read_long_table",
+]
 
 ROW_ALIASES = {
     "project_id": ("项目编号", "项目代码", "project_id"),
@@ -56,13 +63,42 @@ PROJECT_ALIASES = {
     "total": ("总分", "total"),
     "grade": ("自评等级", "评价等级", "grade"),
 }
-ROW_COLUMNS = ["project_id", "row", "level1", "level2", "level3", "target", "actual", "points",
-               "score", "deviation"]  # fmt: skip
-PROJECT_COLUMNS = ["project_id", "project_name", "department", "year", "initial_budget",
-                   "full_year_budget", "spent", "execution_rate", "budget_points",
-                   "budget_score", "total", "grade", "source"]  # fmt: skip
-_NUMERIC = ("initial_budget", "full_year_budget", "spent", "execution_rate", "budget_points",
-            "budget_score", "total")  # fmt: skip
+ROW_COLUMNS = [
+    "project_id",
+    "row",
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "points",
+    "score",
+    "deviation",
+]
+PROJECT_COLUMNS = [
+    "project_id",
+    "project_name",
+    "department",
+    "year",
+    "initial_budget",
+    "full_year_budget",
+    "spent",
+    "execution_rate",
+    "budget_points",
+    "budget_score",
+    "total",
+    "grade",
+    "source",
+]
+_NUMERIC = (
+    "initial_budget",
+    "full_year_budget",
+    "spent",
+    "execution_rate",
+    "budget_points",
+    "budget_score",
+    "total",
+)
 
 
 @dataclass
@@ -91,8 +127,11 @@ def _pick(df: pd.DataFrame, aliases: dict[str, tuple[str, ...]]) -> dict[str, st
 
 
 def _num(s: pd.Series) -> pd.Series:
-    t = (s.astype("string").str.replace(r"[,，%％\s]", "", regex=True)
-         .str.replace("分", "", regex=False))  # fmt: skip
+    t = (
+        s.astype("string")
+        .str.replace(r"[,，%％\s]", "", regex=True)
+        .str.replace("分", "", regex=False)
+    )
     return pd.to_numeric(t, errors="coerce")
 
 
@@ -115,8 +154,12 @@ def from_frames(rows: pd.DataFrame, projects: pd.DataFrame, source: str = "") ->
     for c in _NUMERIC:
         projects[c] = _num(projects[c]).astype(float)
     projects["grade"] = projects["grade"].astype("string").fillna("").str.strip()
-    return ReviewInput(rows[ROW_COLUMNS].reset_index(drop=True),
-                       projects[PROJECT_COLUMNS].reset_index(drop=True), [], source)  # fmt: skip
+    return ReviewInput(
+        rows[ROW_COLUMNS].reset_index(drop=True),
+        projects[PROJECT_COLUMNS].reset_index(drop=True),
+        [],
+        source,
+    )
 
 
 def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> ReviewInput:
@@ -132,13 +175,16 @@ def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> Revi
     table = read_table(path, sheet=sheet, header_keywords=keys)
     df = table.frame
     cols = _pick(df, ROW_ALIASES)
-    missing = [ROW_ALIASES[k][0] for k in ("project_id", "level3", "target", "actual", "points",
-                                           "score") if not cols[k]]  # fmt: skip
+    missing = [
+        ROW_ALIASES[k][0]
+        for k in ("project_id", "level3", "target", "actual", "points", "score")
+        if not cols[k]
+    ]
     if missing:
         raise InputDataError(
             f"复核表缺少必需的列 (missing columns)：{'、'.join(missing)}",
             **table.where(table.header_row),
-            fix="表头应包含 项目编号、一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分",
+            fix="表头应包含 项目编号、一级指标、三级指标、年度指标值、实际完成值、分值、得分",
         )
     extra = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -154,9 +200,12 @@ def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> Revi
 
 
 def from_long_frame(
-    df: pd.DataFrame, source: str = "", *, rows: np.ndarray | None = None,
+    df: pd.DataFrame,
+    source: str = "",
+    *,
+    rows: np.ndarray | None = None,
     projects: pd.DataFrame | None = None,
-) -> ReviewInput:  # fmt: skip
+) -> ReviewInput:
     """A :class:`ReviewInput` from the long table as a DataFrame (Chinese or English headers).
 
     Project columns repeated on every row are checked for consistency: a project whose budget
@@ -177,8 +226,9 @@ def from_long_frame(
         pcols = _pick(df, PROJECT_ALIASES)
         per_row = pd.DataFrame({k: df[c].to_numpy() if c else np.nan for k, c in pcols.items()})
         per_row["project_id"] = out["project_id"].to_numpy()
-        num = [c for c in ("initial_budget", "full_year_budget", "spent", "budget_points")
-               if pcols[c]]  # fmt: skip
+        num = [
+            c for c in ("initial_budget", "full_year_budget", "spent", "budget_points") if pcols[c]
+        ]
         if num:
             vals = per_row[["project_id"]].assign(**{c: _num(per_row[c]) for c in num})
             nun = vals.groupby("project_id", sort=False)[num].nunique()
@@ -188,17 +238,28 @@ def from_long_frame(
             for pid, r in bad.iterrows():
                 c = next(c for c in num if r[c] > 1)
                 vs = bad_vals.get_group(pid)[c].dropna().unique()
-                flags.append({"project_id": str(pid), "row": int(first_row[pid]),
-                              "code": "inconsistent_budget",
-                              "message": f"同一项目编号的{PROJECT_ALIASES[c][0]}前后不一致："
-                                         f"{'、'.join(f'{v:g}' for v in vs)}，按首行计"})  # fmt: skip
+                flags.append(
+                    {
+                        "project_id": str(pid),
+                        "row": int(first_row[pid]),
+                        "code": "inconsistent_budget",
+                        "message": f"同一项目编号的{PROJECT_ALIASES[c][0]}前后不一致："
+                        f"{'、'.join(f'{v:g}' for v in vs)}，按首行计",
+                    }
+                )
         proj = per_row.groupby("project_id", sort=False).first().reset_index()
     proj["source"] = source
     inp = from_frames(out, proj, source)
     inp.input_flags = flags
     for pid in sorted(set(inp.rows["project_id"]) - set(inp.projects["project_id"])):
-        inp.input_flags.append({"project_id": pid, "row": None, "code": "missing_project",
-                                "message": "预算表中没有该项目编号"})  # fmt: skip
+        inp.input_flags.append(
+            {
+                "project_id": pid,
+                "row": None,
+                "code": "missing_project",
+                "message": "预算表中没有该项目编号",
+            }
+        )
     return inp
 
 
@@ -244,9 +305,14 @@ def read_forms(path: str | Path) -> ReviewInput:
                 fund_header = texts
                 continue
             if fund_header and texts and texts[0].startswith("年度资金总额"):
-                for key, name in (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"),
-                                  ("spent", "全年执行数"), ("budget_points", "分值"),
-                                  ("execution_rate", "执行率"), ("budget_score", "得分")):  # fmt: skip
+                for key, name in (
+                    ("initial_budget", "年初预算数"),
+                    ("full_year_budget", "全年预算数"),
+                    ("spent", "全年执行数"),
+                    ("budget_points", "分值"),
+                    ("execution_rate", "执行率"),
+                    ("budget_score", "得分"),
+                ):
                     if name in fund_header:
                         info[key] = row[fund_header.index(name)]
                 fund_header = None
@@ -273,8 +339,11 @@ def read_forms(path: str | Path) -> ReviewInput:
                 info["grade"] = _cell_right(row, 0)
         projects.append(info)
     if not all_rows:
-        raise InputDataError("未找到自评表的指标区域（表头含「三级指标」「得分」）", file=str(path),
-                             fix="每个工作表一个项目，按项目支出绩效自评表格式填写")  # fmt: skip
+        raise InputDataError(
+            "未找到自评表的指标区域（表头含「三级指标」「得分」）",
+            file=str(path),
+            fix="每个工作表一个项目，按项目支出绩效自评表格式填写",
+        )
     rows = pd.DataFrame([{**rec, "project_id": info["project_id"]} for info, rec in all_rows])
     for c in ("level1", "level2"):
         rows[c] = rows[c].replace("", np.nan).groupby(rows["project_id"]).ffill().fillna("")
