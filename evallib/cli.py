@@ -176,6 +176,35 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0 if r.identical else 1
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .review import read_forms, read_long_table, review
+    from .review.outputs import write_outputs
+
+    inp = read_forms(args.input) if args.forms else read_long_table(args.input, sheet=args.sheet)
+    res = review(inp, profile=args.profile, scale=args.grade_scale)
+    s = res.summary
+    n_err = int((s["errors"] > 0).sum())
+    print(
+        f"复核项目 {len(s)} 个，指标 {len(res.rows)} 行；存在错误的项目 {n_err} 个，"
+        f"错误 {int(s['errors'].sum())} 处，提示 {int(s['warnings'].sum())} 处。"
+    )
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):  # fmt: skip
+        print("\n按问题统计：")
+        print(res.counts_by_code().to_string(index=False))
+        from .review.outputs import SUMMARY_ZH
+
+        print("\n问题最多的项目：")
+        worst = s.sort_values(["errors", "warnings"], ascending=False).head(10)
+        print(worst.rename(columns=SUMMARY_ZH).to_string(index=False))
+    if args.out:
+        paths = write_outputs(res, args.out)
+        print("\n已写出：" + "，".join(str(p) for p in paths))
+    return 0
+
+
 def _round_floats(x: object) -> object:
     from .results import _clean
 
@@ -278,6 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="pdf,docx,html", help="报告格式，逗号分隔：pdf,docx,html")
     r.add_argument("--seed", type=int, default=None, help="随机种子（默认 20261122）")
     r.set_defaults(func=_cmd_report)
+
+    rv = sub.add_parser("review", help="自评复核：按各种口径复算自评表得分并标记问题")
+    rv.add_argument(
+        "input", help="自评表：长表 CSV/XLSX（每行一个指标），或 --forms 每表一个项目的 XLSX"
+    )
+    rv.add_argument("--forms", action="store_true", help="输入为每个工作表一个项目的自评表")
+    rv.add_argument("--sheet", default=None, help="长表所在工作表")
+    rv.add_argument(
+        "--profile",
+        default="national",
+        choices=["national", "platform"],
+        help="复核得分采用的口径（默认国家口径）",
+    )
+    rv.add_argument("--grade-scale", default="national", help="复核等级标准（默认 national）")
+    rv.add_argument("--out", default=None, help="输出目录")
+    rv.set_defaults(func=_cmd_review)
 
     rp = sub.add_parser("reproduce", help="按运行包重新计算并与原结果比对")
     rp.add_argument("bundle", help="运行包目录（evallib report 的输出目录）")

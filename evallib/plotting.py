@@ -23,6 +23,8 @@ __all__ = [
     "item_distribution",
     "level_scores_bar",
     "lost_points_bar",
+    "review_difference_hist",
+    "review_flags_bar",
     "use_cjk_font",
     "weights_bar",
 ]
@@ -199,5 +201,33 @@ def lost_points_bar(result: Any, top: int = 10, title: str = "主要扣分指标
     ax.set_xlabel("扣分")
     ax.set_title(title)
     ax.set_xlim(0, float(t["lost"].max()) * 1.25 if len(t) else 1)
+    fig.tight_layout()
+    return fig
+
+
+def review_flags_bar(result: Any, title: str = "复核发现的问题（按类型）") -> Figure:
+    """Counts of flags by code, errors and warnings in two colours (Chinese labels)."""
+    c = result.counts_by_code().sort_values("count")
+    fig = _figure(7.0, max(2.5, 0.32 * len(c) + 1.0))
+    ax = fig.subplots()
+    colors = ["#C00000" if s == "error" else "#F4B183" for s in c["severity"]]
+    ax.barh(c["说明"], c["count"], color=colors)
+    for y, v in enumerate(c["count"]):
+        ax.text(v, y, f" {v}", va="center", fontsize=8)
+    ax.set_xlabel("出现次数（深色为错误，浅色为提示）")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def review_difference_hist(result: Any, title: str = "自评总分与复核总分之差") -> Figure:
+    """Histogram of recomputed − published totals."""
+    d = result.summary["difference"].dropna()
+    fig = _figure(6.0, 3.2)
+    ax = fig.subplots()
+    ax.hist(d, bins=30, color="#4472C4")
+    ax.set_xlabel("复核总分 − 自评总分（分）")
+    ax.set_ylabel("项目数")
+    ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -92,3 +92,25 @@ def test_survey_notebook_runs(tmp_path: Path) -> None:
     joined = "\n".join(texts)
     assert "有效答卷 539 份" in joined and "Cronbach" in joined and "重点改进" in joined
     assert images == 3  # distribution, group, IPA
+
+
+@pytest.mark.notebook
+def test_review_notebook_runs(tmp_path: Path) -> None:
+    out = tmp_path / "review.out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / "self_eval_review.ipynb"), str(out),
+        parameters={"forms": str(ROOT / "survey_data/review/复核样本_自评表.xlsx"),
+                    "per_project_workbook": True},
+        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+    )  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    texts, images = [], 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            assert o.get("output_type") != "error", o
+            data = o.get("data", {})
+            texts.append(data.get("text/markdown", "") + data.get("text/html", ""))
+            images += "image/png" in data
+    joined = "\n".join(texts)
+    assert "本次复核自评表 12 份" in joined and "问题代码" in joined
+    assert images == 2

@@ -157,6 +157,33 @@ class ReviewResult:
             .sort_values("count", ascending=False, ignore_index=True)
         )
 
+    def summary_zh(self) -> str:
+        """A paragraph for the review report (Chinese)."""
+        s = self.summary
+        n, bad = len(s), int((s["errors"] > 0).sum())
+        rep = int((s["reproduced_under"] != "").sum())
+        top = self.counts_by_code()
+        top = top[top["severity"] == "error"].head(3)
+        text = (
+            f"本次复核自评表 {n} 份、指标 {len(self.rows)} 项。{rep} 份的自评总分可按某一已知"
+            f"评分口径完整复现；{bad} 份存在错误，共 {int(s['errors'].sum())} 处，"
+            f"另有提示 {int(s['warnings'].sum())} 处。"
+        )
+        if not top.empty:
+            text += (
+                "错误最多的类型为："
+                + "、".join(f"{r.说明}（{r.count} 处）" for r in top.itertuples(index=False))
+                + "。"
+            )
+        return text
+
+    def worst(self, n: int = 10) -> pd.DataFrame:
+        """The projects with the most errors (Chinese headers)."""
+        from .outputs import SUMMARY_ZH
+
+        w = self.summary.sort_values(["errors", "warnings", "difference"], ascending=False)
+        return w.head(n).rename(columns=SUMMARY_ZH)
+
     def counts_by_code(self) -> pd.DataFrame:
         if self.flags.empty:
             return pd.DataFrame(columns=["code", "severity", "count", "说明"])
@@ -389,6 +416,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                 "ben": l1s.str.contains("效益"),
                 "sat": l1s.str.contains("满意") | l2s.str.contains("满意"),
                 "cost": l2s.str.contains("成本"),
+                "t5": reproduced == "tiers_80_50",
                 "q": quant,
                 "eq": quant & np.isclose(a, t_lo),
                 "pct": quant & (ap["dim"] == "percent").to_numpy(),
@@ -464,8 +492,8 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
             r_pub = cols["execution_rate"][k]
             if pd.notna(r_pub):
                 r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
-                if abs(r_pub - rate_true) > 0.011 and (
-                    rate_init is None or abs(r_pub - rate_init) > 0.011
+                if abs(r_pub - rate_true) > _TOL and (
+                    rate_init is None or abs(r_pub - rate_init) > _TOL
                 ):
                     _flag(
                         flags,
@@ -476,7 +504,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     )
         pub_total = float(cols["total"][k]) if pd.notna(cols["total"][k]) else np.nan
         calc_pub = (pub_sum[k] if pd.notna(pub_sum[k]) else 0.0) + b_pub
-        if pd.notna(pub_total) and abs(pub_total - calc_pub) > 0.011:
+        if pd.notna(pub_total) and abs(pub_total - calc_pub) > _TOL:
             _flag(
                 flags,
                 pid,
@@ -495,11 +523,11 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     if b_scores
                     else 0.0
                 )
-                if abs(float(sums[name][k]) + bv - pub_total) <= 0.011:
-                    under = name
+                if abs(float(sums[name][k]) + bv - pub_total) <= _TOL:
+                    under = name + ("+tiers_80_50" if has.loc[pid, "t5"] else "")
                     break
         tot_pts = float(points_sum[k]) + b_pts
-        if abs(tot_pts - 100) > 0.011:
+        if abs(tot_pts - 100) > _TOL:
             _flag(
                 flags,
                 pid,

@@ -20,7 +20,7 @@ import pandas as pd
 from ..grading import get_grade_scale
 from ..rounding import round_score
 
-__all__ = ["ERROR_KINDS", "generate_forms", "write_sample_set"]
+__all__ = ["ERROR_KINDS", "generate_forms", "write_form_workbook", "write_sample_set"]
 
 ERROR_KINDS = [
     "total_mismatch",
@@ -294,3 +294,87 @@ def write_sample_set(folder: str | Path, n: int = 40, seed: int = 2026) -> None:
         long.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
     )
     atomic_write_bytes(folder / "truth.csv", truth.to_csv(index=False).encode("utf-8"))
+    first = long[long["项目编号"].isin(long["项目编号"].unique()[:12])]
+    write_form_workbook(first, folder / "复核样本_自评表.xlsx")
+
+
+def write_form_workbook(long: pd.DataFrame, path: str | Path) -> None:
+    """Write forms as departments fill them: one sheet per project in the 项目支出绩效自评表
+    layout (RULES.md §7), 一级/二级 cells merged."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from ..fileio import atomic_write_bytes, deterministic_zip
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for pid, g in long.groupby("项目编号", sort=False):
+        p = g.iloc[0]
+        ws = wb.create_sheet(str(pid))
+        ws.append(["项目支出绩效自评表"])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.merge_cells("A1:H1")
+        ws.append([f"（{p['年度']}年度）"])
+        ws.append(["项目名称", p["项目名称"], None, None, "项目编号", pid])
+        ws.append(["主管部门", p["主管部门"], None, None, "实施单位", "某县农业技术推广中心"])
+        ws.append(
+            ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+        )
+        ws.append(
+            [
+                "年度资金总额",
+                p["年初预算数"],
+                p["全年预算数"],
+                p["全年执行数"],
+                p["执行率分值"],
+                p["执行率"],
+                p["执行率得分"],
+            ]
+        )
+        ws.append(["年度总体目标", "按计划完成建设任务，改善群众生产生活条件"])
+        ws.append(
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ]
+        )
+        first = ws.max_row + 1
+        for r in g.itertuples(index=False):
+            d = r._asdict()
+            ws.append(
+                [
+                    d["一级指标"],
+                    d["二级指标"],
+                    d["三级指标"],
+                    d["年度指标值"],
+                    d["实际完成值"],
+                    d["分值"],
+                    d["得分"],
+                    d["偏差原因"] or None,
+                ]
+            )
+        last = ws.max_row
+        for col in (1, 2):  # merge runs of equal 一级 / 二级 cells, as published forms do
+            start = first
+            for r in range(first + 1, last + 2):
+                same = r <= last and ws.cell(r, col).value == ws.cell(start, col).value
+                if not same:
+                    if r - 1 > start:
+                        ws.merge_cells(
+                            start_row=start, end_row=r - 1, start_column=col, end_column=col
+                        )
+                        ws.cell(start, col).alignment = Alignment(vertical="center")
+                    start = r
+        ws.append(["总分", None, None, None, None, 100, p["总分"], None])
+        ws.append(["自评等级", p["自评等级"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, deterministic_zip(buf.getvalue()))

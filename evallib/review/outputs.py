@@ -1,0 +1,96 @@
+"""Write a review: 复核汇总.xlsx (summary, flag list, counts; Chinese headers), 复核明细.xlsx (every
+indicator with the published and recomputed score, the reproducing variant and the flags; one
+sheet per project when there are at most ``per_project_max`` projects), summary.csv and
+summary.json (fixed English column names, for machines), flags.csv."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..fileio import atomic_write_bytes, deterministic_zip
+from ..results import _clean
+from .engine import FLAGS, VARIANT_ZH, ReviewResult
+
+__all__ = ["SUMMARY_ZH", "write_outputs"]
+
+SUMMARY_ZH = {
+    "project_id": "项目编号", "published_total": "自评总分", "recomputed_total": "复核总分",
+    "difference": "差异", "published_grade": "自评等级", "recomputed_grade": "复核等级",
+    "errors": "错误数", "warnings": "提示数", "reproduced_under": "可复现口径", "flags": "问题代码",
+}  # fmt: skip
+DETAIL_ZH = {
+    "project_id": "项目编号", "row": "行号", "level1": "一级指标", "level2": "二级指标",
+    "level3": "三级指标", "target": "年度指标值", "actual": "实际完成值", "points": "分值",
+    "score": "自评得分", "recomputed": "复核得分", "reproduced_by": "可复现口径",
+    "flags": "问题代码", "deviation": "偏差原因",
+}  # fmt: skip
+
+
+def _variant_zh(v: str) -> str:
+    return "+".join(VARIANT_ZH.get(x, x) for x in v.split("+")) if v else ""
+
+
+def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+            ws = xw.sheets[name[:31]]
+            for col in ws.columns:
+                ws.column_dimensions[col[0].column_letter].width = 14
+    return deterministic_zip(buf.getvalue())
+
+
+def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 200) -> list[Path]:
+    """Write every output file (computed in memory first, written atomically)."""
+    out = Path(out)
+    summ = res.summary.copy()
+    summ_zh = summ.rename(columns=SUMMARY_ZH)
+    summ_zh["可复现口径"] = summ_zh["可复现口径"].map(_variant_zh)
+    flags_zh = res.flags.rename(
+        columns={
+            "project_id": "项目编号",
+            "row": "行号",
+            "code": "问题代码",
+            "severity": "级别",
+            "kind": "类别",
+            "message": "说明",
+        }
+    )
+    flags_zh["级别"] = flags_zh["级别"].map({"error": "错误", "warning": "提示"})
+    counts = res.counts_by_code().rename(
+        columns={"code": "问题代码", "severity": "级别", "count": "数量"}
+    )
+    worst = summ_zh.sort_values(["错误数", "提示数"], ascending=False).head(20)
+    summary_book = _xlsx(
+        {"汇总": summ_zh, "问题清单": flags_zh, "按问题统计": counts, "问题最多的项目": worst}
+    )
+    detail = res.rows[list(DETAIL_ZH)].rename(columns=DETAIL_ZH)
+    detail["可复现口径"] = detail["可复现口径"].map(_variant_zh)
+    sheets = {"明细": detail}
+    if summ["project_id"].nunique() <= per_project_max:
+        for pid, g in detail.groupby("项目编号", sort=False):
+            sheets[str(pid)] = g
+    detail_book = _xlsx(sheets)
+    csv = summ.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    records = _clean(summ.to_dict("records"))
+    payload = {
+        "summary": records,
+        "flag_codes": {
+            k: {"severity": v[0], "kind": v[1], "description": v[2]} for k, v in FLAGS.items()
+        },
+    }
+    js = (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+    flags_csv = res.flags.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    files = {
+        "复核汇总.xlsx": summary_book,
+        "复核明细.xlsx": detail_book,
+        "summary.csv": csv,
+        "summary.json": js,
+        "flags.csv": flags_csv,
+    }
+    return [atomic_write_bytes(out / name, data) for name, data in files.items()]
