@@ -205,6 +205,24 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .batch import batch, main_summary_text
+
+    summary = batch(args.manifest, args.out, workers=args.workers, scheduler=args.scheduler,
+                    progress=not args.no_progress)  # fmt: skip
+    print("\n" + main_summary_text(summary))
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):  # fmt: skip
+        print(summary[["id", "status", "total", "grade", "duration", "bundle"]]
+              .to_string(index=False))  # fmt: skip
+    print(
+        f"\n已写出：{Path(args.out) / 'batch_summary.csv'}，{Path(args.out) / 'batch_summary.xlsx'}"
+    )
+    return 0 if (summary["status"] != "failed").all() else 1
+
+
 def _round_floats(x: object) -> object:
     from .results import _clean
 
@@ -323,6 +341,18 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("--grade-scale", default="national", help="复核等级标准（默认 national）")
     rv.add_argument("--out", default=None, help="输出目录")
     rv.set_defaults(func=_cmd_review)
+
+    b = sub.add_parser("batch", help="批量生成评价报告（Dask 本地集群或已有集群），可断点续跑")
+    b.add_argument(
+        "manifest", help="批量清单 CSV/XLSX/YAML：project 列（项目文件），可选 id、seed、formats"
+    )
+    b.add_argument("--out", required=True, help="输出目录：每个项目一个运行包")
+    b.add_argument("--workers", type=int, default=None, help="本地工作进程数（默认每核一个）")
+    b.add_argument(
+        "--scheduler", default=None, help="已有 Dask 集群的调度器地址，如 tcp://host:8786"
+    )
+    b.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    b.set_defaults(func=_cmd_batch)
 
     rp = sub.add_parser("reproduce", help="按运行包重新计算并与原结果比对")
     rp.add_argument("bundle", help="运行包目录（evallib report 的输出目录）")

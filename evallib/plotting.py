@@ -23,6 +23,7 @@ __all__ = [
     "item_distribution",
     "level_scores_bar",
     "lost_points_bar",
+    "portfolio_chart",
     "review_difference_hist",
     "review_flags_bar",
     "use_cjk_font",
@@ -229,5 +230,28 @@ def review_difference_hist(result: Any, title: str = "自评总分与复核总�
     ax.set_xlabel("复核总分 − 自评总分（分）")
     ax.set_ylabel("项目数")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def portfolio_chart(combined: Any, title: str = "各项目得分比较") -> Figure:
+    """Stacked bars of level-1 scores per project, the total written above each bar."""
+    levels = [c for c in combined.columns if c not in ("项目", "总分", "等级")]
+    fig = _figure(max(6.0, 0.55 * len(combined) + 2.5), 4.2)
+    ax = fig.subplots()
+    bottom = [0.0] * len(combined)
+    colors = ["#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47", "#264478"]
+    for k, lv in enumerate(levels):
+        vals = combined[lv].fillna(0).tolist()
+        ax.bar(combined["项目"], vals, bottom=bottom, label=lv, color=colors[k % len(colors)])
+        bottom = [a + b for a, b in zip(bottom, vals, strict=True)]
+    for x, (t, g) in enumerate(zip(combined["总分"], combined["等级"], strict=True)):
+        ax.text(x, t + 1, f"{t:.1f}\n{g}", ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(0, 118)
+    ax.set_ylabel("得分")
+    ax.set_title(title)
+    ax.legend(fontsize=8, ncol=min(len(levels), 4), loc="upper center",
+              bbox_to_anchor=(0.5, -0.12), frameon=False)  # fmt: skip
+    ax.tick_params(axis="x", labelrotation=45)
     fig.tight_layout()
     return fig

@@ -1,0 +1,282 @@
+"""Run many report bundles on a Dask cluster (a LocalCluster by default, or an existing
+scheduler): one task per project, file paths in and out, each project in its own kernel.
+
+Resumable: a project whose bundle is complete (``manifest.json`` present, every recorded input
+unchanged, the same parameters, every output present with its recorded SHA-256) is skipped.
+``run_report`` removes a stale manifest before it starts and writes the new one last, so a run
+killed at any moment (SIGKILL included) never leaves a bundle marked complete that is not.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import EvalError
+from ..fileio import atomic_write_bytes, atomic_write_text, deterministic_zip, sha256_file
+from .manifest import BatchItem, read_manifest
+
+__all__ = ["KERNEL_ERRORS", "batch", "bundle_complete", "main_summary_text", "run_one"]
+
+log = logging.getLogger("evallib")
+# Messages of transient kernel-start failures worth a retry (port races, slow starts).
+KERNEL_ERRORS = (
+    "Address already in use",
+    "Kernel didn't respond",
+    "Kernel died before replying",
+    "Timeout waiting for kernel",
+    "kernel_info",
+    "ZMQError",
+)
+DEFAULT_SEED = 20261122
+
+
+def bundle_complete(bundle: Path, item: BatchItem) -> bool:
+    """True when ``bundle`` holds a complete report for ``item`` with unchanged inputs."""
+    mpath = bundle / "manifest.json"
+    if not mpath.is_file():
+        return False
+    try:
+        m = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    params = m.get("params", {})
+    if (
+        params.get("project") != str(Path(item.project).resolve())
+        or params.get("seed") != (item.seed if item.seed is not None else DEFAULT_SEED)
+        or tuple(params.get("formats", ())) != tuple(item.formats)
+    ):
+        return False
+    for info in m.get("inputs", {}).values():
+        p = Path(info["path"])
+        if not p.is_file() or sha256_file(p) != info["sha256"]:
+            return False
+    for info in m.get("outputs", {}).values():
+        p = bundle / info["file"]
+        if not p.is_file() or sha256_file(p) != info["sha256"]:
+            return False
+    return True
+
+
+def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
+    """Run one project's report into ``out_root/<id>`` (executed on a Dask worker).
+
+    Never raises for a project's own failure: returns ``status`` done / skipped / failed with
+    the error; a failing notebook leaves ``report.ipynb`` with the error marked, and
+    ``error.log`` holds the message (and the traceback for unexpected errors).
+    """
+    from ..report import run_report
+
+    bundle = Path(out_root) / item.id
+    t0 = time.perf_counter()
+    base = {"id": item.id, "project": item.project, "bundle": str(bundle), "attempts": 0}
+    if bundle_complete(bundle, item):
+        res = json.loads((bundle / "result.json").read_text(encoding="utf-8"))["evaluation"]
+        return {
+            **base,
+            "status": "skipped",
+            "total": res["total"],
+            "grade": res["grade"],
+            "duration": 0.0,
+            "error": "",
+        }
+    bundle.mkdir(parents=True, exist_ok=True)
+    (bundle / "error.log").unlink(missing_ok=True)
+    last_error = ""
+    for attempt in range(1, retries + 1):
+        base["attempts"] = attempt
+        try:
+            r = run_report(item.project, bundle, formats=item.formats, seed=item.seed)
+            return {
+                **base,
+                "status": "done",
+                "total": r.total,
+                "grade": r.grade,
+                "duration": round(time.perf_counter() - t0, 2),
+                "error": "",
+            }
+        except EvalError as exc:
+            last_error = f"{type(exc).__name__}: {exc}"
+            break  # the project's own problem: retrying would not help
+        except Exception as exc:
+            last_error = f"{type(exc).__name__}: {exc}"
+            transient = any(k in str(exc) for k in KERNEL_ERRORS) or isinstance(
+                exc, TimeoutError | ConnectionError
+            )
+            if not transient or attempt == retries:
+                last_error += "\n" + traceback.format_exc()
+                break
+            time.sleep(0.5 * attempt)
+    atomic_write_text(bundle / "error.log", last_error + "\n")
+    return {
+        **base,
+        "status": "failed",
+        "total": None,
+        "grade": None,
+        "duration": round(time.perf_counter() - t0, 2),
+        "error": last_error.splitlines()[0] if last_error else "",
+    }
+
+
+def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    from dask.distributed import Client, LocalCluster
+
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # keep the console for the batch
+    if scheduler:
+        return Client(scheduler, timeout="30s"), None
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+def batch(
+    manifest: str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run every project of ``manifest``; returns the summary (also written to ``out``).
+
+    Parameters
+    ----------
+    workers : int, optional
+        LocalCluster worker processes (default: one per core).
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``); inputs and outputs must be
+        on paths the workers share.
+    """
+    from dask.distributed import as_completed
+    from tqdm import tqdm
+
+    items = read_manifest(manifest)
+    out_root = Path(out).resolve()
+    out_root.mkdir(parents=True, exist_ok=True)
+    client, cluster = _client(workers, scheduler)
+    results: list[dict[str, Any]] = []
+    try:
+        futures = [
+            client.submit(run_one, it, str(out_root), key=f"evallib-report-{it.id}", pure=False)
+            for it in items
+        ]
+        done = failed = skipped = 0
+        with tqdm(total=len(items), desc="评价报告", unit="个", disable=not progress) as bar:
+            for fut in as_completed(futures):
+                try:
+                    r = fut.result()
+                except Exception as exc:
+                    key = fut.key.removeprefix("evallib-report-")
+                    it = next(i for i in items if i.id == key)
+                    r = {
+                        "id": it.id,
+                        "project": it.project,
+                        "bundle": str(out_root / it.id),
+                        "status": "failed",
+                        "total": None,
+                        "grade": None,
+                        "duration": None,
+                        "attempts": 1,
+                        "error": f"{type(exc).__name__}: {exc}",
+                    }
+                results.append(r)
+                done += r["status"] == "done"
+                failed += r["status"] == "failed"
+                skipped += r["status"] == "skipped"
+                mark = {"done": "完成", "skipped": "跳过（已完成）", "failed": "失败"}[r["status"]]
+                line = f"{mark}：{r['id']}"
+                if r["status"] != "failed":
+                    line += f"  总分 {r['total']:.2f}  等级 {r['grade']}  {r['duration']} 秒"
+                else:
+                    line += f"  {r['error']}"
+                bar.write(line) if progress else log.info(line)
+                bar.set_postfix_str(f"完成 {done} 跳过 {skipped} 失败 {failed}")
+                bar.update(1)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    order = {it.id: k for k, it in enumerate(items)}
+    summary = pd.DataFrame(
+        sorted(results, key=lambda r: order[r["id"]]),
+        columns=[
+            "id",
+            "project",
+            "status",
+            "total",
+            "grade",
+            "duration",
+            "attempts",
+            "bundle",
+            "error",
+        ],
+    )
+    _write_outputs(summary, out_root, items)
+    return summary
+
+
+def _write_outputs(summary: pd.DataFrame, out_root: Path, items: list[BatchItem]) -> None:
+    import io
+
+    from .portfolio import combined_scores
+
+    atomic_write_bytes(
+        out_root / "batch_summary.csv",
+        summary.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
+    )
+    zh = summary.rename(
+        columns={
+            "id": "项目",
+            "project": "项目文件",
+            "status": "状态",
+            "total": "总分",
+            "grade": "等级",
+            "duration": "用时（秒）",
+            "attempts": "尝试次数",
+            "bundle": "运行包",
+            "error": "错误",
+        }
+    )
+    zh["状态"] = zh["状态"].map({"done": "完成", "skipped": "跳过（已完成）", "failed": "失败"})
+    combined = combined_scores(out_root, summary)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        zh.to_excel(xw, sheet_name="批量运行汇总", index=False)
+        combined.to_excel(xw, sheet_name="项目得分比较", index=False)
+    atomic_write_bytes(out_root / "batch_summary.xlsx", deterministic_zip(buf.getvalue()))
+    atomic_write_text(
+        out_root / "batch_items.json",
+        json.dumps([asdict(i) for i in items], ensure_ascii=False, indent=2) + "\n",
+    )
+    if not combined.empty:
+        from ..plotting import portfolio_chart
+
+        fig = portfolio_chart(combined)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=130, metadata={"Software": None})
+        atomic_write_bytes(out_root / "项目得分比较.png", buf.getvalue())
+
+
+def main_summary_text(summary: pd.DataFrame) -> str:
+    """Chinese summary lines for the CLI."""
+    n = len(summary)
+    counts = summary["status"].value_counts()
+    return (
+        f"共 {n} 个项目：完成 {int(counts.get('done', 0))}，跳过（已完成）"
+        f"{int(counts.get('skipped', 0))}，失败 {int(counts.get('failed', 0))}。"
+    )
