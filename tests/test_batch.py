@@ -1,0 +1,155 @@
+"""Batch runs on real Dask clusters: a LocalCluster with a broken project, a SIGKILL mid-run
+then a resume, and an external scheduler and worker started as separate processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from evallib.batch import BatchItem, batch, bundle_complete, read_manifest
+from evallib.errors import InputDataError
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+BROKEN = (
+    "project: {name: 坏项目, year: 2025}\nsystem: key_project\nevidence: 没有.yaml\n"
+    "evaluator: {agency: 某机构, date: 2026年11月}\n"
+)
+
+
+def make_batch(root: Path, ids: list[str], broken: str | None = None) -> Path:
+    """Copies of the demo project (HTML only, to keep the tests quick) and a manifest."""
+    lines = ["project,id,formats"]
+    for pid in ids:
+        shutil.copytree(ROOT / "survey_data" / "demo", root / pid)
+        lines.append(f"{pid}/project.yaml,{pid},html")
+    if broken:
+        (root / broken).mkdir()
+        (root / broken / "project.yaml").write_text(BROKEN, encoding="utf-8")
+        lines.append(f"{broken}/project.yaml,{broken},html")
+    m = root / "manifest.csv"
+    m.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return m
+
+
+def _item(root: Path, pid: str) -> BatchItem:
+    return BatchItem(pid, str((root / pid / "project.yaml").resolve()), None, ("html",))
+
+
+def test_manifest_errors(tmp_path: Path) -> None:
+    m = tmp_path / "m.csv"
+    m.write_text(
+        "project,id,formats\na.yaml,X,html\nb.yaml,X,pdf\nc.yaml,Y,ppt\n", encoding="utf-8"
+    )
+    with pytest.raises(InputDataError) as ei:
+        read_manifest(m)
+    text = str(ei.value)
+    assert "重复" in text and "ppt" in text and "第 3 行" in text
+
+
+def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
+    m = make_batch(tmp_path, ["A", "B", "C"], broken="D")
+    out = tmp_path / "out"
+    summary = batch(m, out, workers=2, progress=False)
+    s = summary.set_index("id")
+    assert list(summary["id"]) == ["A", "B", "C", "D"]
+    assert (s.loc[["A", "B", "C"], "status"] == "done").all()
+    assert s.loc["D", "status"] == "failed" and "没有.yaml" in s.loc["D", "error"]
+    assert "没有.yaml" in (out / "D" / "error.log").read_text(encoding="utf-8")
+    for pid in "ABC":
+        assert bundle_complete(out / pid, _item(tmp_path, pid))
+        assert json.loads((out / pid / "result.json").read_text())["evaluation"]["total"] == 89.12
+        assert s.loc[pid, "total"] == 89.12 and s.loc[pid, "grade"] == "良"
+    assert not (out / "D" / "manifest.json").exists()
+    assert (out / "batch_summary.xlsx").is_file() and (out / "项目得分比较.png").is_file()
+    # the portfolio notebook on this batch
+    nb_out = tmp_path / "portfolio.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(nb_out),
+                        parameters={"batch_dir": str(out)}, kernel_name="python3",
+                        cwd=str(ROOT / "notebooks"), progress_bar=False)  # fmt: skip
+    nb = nbformat.read(nb_out, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    text = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert "本批共 4 个项目，生成评价报告 3 份，1 个项目未能生成" in text
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
+    ids = ["K1", "K2", "K3", "K4"]
+    m = make_batch(tmp_path, ids)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "evallib.cli", "batch", str(m), "--out",
+                             str(out), "--workers", "2", "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        done = [p for p in ids if (out / p / "manifest.json").exists()]
+        if done:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("no bundle completed in time")
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch, its workers and their kernels
+    proc.wait()
+    time.sleep(1)
+    marked = [p for p in ids if (out / p / "manifest.json").exists()]
+    assert 1 <= len(marked) < len(ids), marked
+    for p in marked:  # nothing marked complete that is not
+        assert bundle_complete(out / p, _item(tmp_path, p))
+    summary = batch(m, out, workers=2, progress=False)
+    s = summary.set_index("id")
+    assert sorted(summary["id"]) == ids and summary["id"].is_unique
+    assert set(s.loc[marked, "status"]) == {"skipped"}
+    assert set(s.drop(index=marked)["status"]) == {"done"}
+    for p in ids:  # every project exactly once, complete
+        assert bundle_complete(out / p, _item(tmp_path, p))
+
+
+def _port() -> int:
+    with socket.socket() as sck:
+        sck.bind(("127.0.0.1", 0))
+        return int(sck.getsockname()[1])
+
+
+def test_external_dask_scheduler(tmp_path: Path) -> None:
+    m = make_batch(tmp_path, ["S1", "S2"])
+    port = _port()
+    addr = f"tcp://127.0.0.1:{port}"
+    sched = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                              "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr,
+                               "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        from dask.distributed import Client
+
+        for _ in range(100):
+            try:
+                with Client(addr, timeout="2s") as c:
+                    if c.scheduler_info()["workers"]:
+                        break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        summary = batch(m, tmp_path / "out", scheduler=addr, progress=False)
+        assert list(summary["status"]) == ["done", "done"]
+        assert list(summary["total"]) == [89.12, 89.12]
+    finally:
+        for p in (worker, sched):
+            p.terminate()
+            p.wait(timeout=20)
