@@ -208,18 +208,18 @@ def _cmd_review(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .batch import batch, main_summary_text
+    from .batch.runner import batch, main_summary_text, summary_table_zh
 
     summary = batch(args.manifest, args.out, workers=args.workers, scheduler=args.scheduler,
                     progress=not args.no_progress)  # fmt: skip
     print("\n" + main_summary_text(summary))
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
-        print(summary[["id", "status", "total", "grade", "duration", "bundle"]]
-              .to_string(index=False))  # fmt: skip
-    print(
-        f"\n已写出：{Path(args.out) / 'batch_summary.csv'}，{Path(args.out) / 'batch_summary.xlsx'}"
-    )
+        cols = ["项目", "状态", "总分", "等级", "用时（秒）", "运行包"]
+        print(summary_table_zh(summary)[cols].to_string(index=False, na_rep="—"))
+    out = Path(args.out)
+    print(f"\n已写出：{out / 'batch_summary.csv'}，{out / 'batch_summary.xlsx'}，"
+          f"{out / '项目得分比较.csv'}")  # fmt: skip
     return 0 if (summary["status"] != "failed").all() else 1
 
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill as pm
 import pytest
 
@@ -59,6 +60,26 @@ def test_manifest_errors(tmp_path: Path) -> None:
     assert "重复" in text and "ppt" in text and "第 3 行" in text
 
 
+def test_manifest_formats_and_ids(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "甲项目.yaml").write_text("x: 1\n", encoding="utf-8")
+    m = tmp_path / "m.csv"
+    m.write_text(
+        'project,formats,seed\na/甲项目.yaml,pdf;docx,7\na/甲项目.yaml,"pdf, html",\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputDataError, match="重复"):  # both default to the stem 甲项目
+        read_manifest(m)
+    m.write_text(
+        'project,id,formats,seed\na/甲项目.yaml,A,pdf;docx,7\na/甲项目.yaml,B,"pdf, html",\n',
+        encoding="utf-8",
+    )
+    a, b = read_manifest(m)
+    assert (a.formats, a.seed) == (("pdf", "docx"), 7)
+    assert (b.formats, b.seed) == (("pdf", "html"), None)
+    assert Path(a.project) == (tmp_path / "a" / "甲项目.yaml").resolve()
+
+
 def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
     m = make_batch(tmp_path, ["A", "B", "C"], broken="D")
     out = tmp_path / "out"
@@ -74,6 +95,13 @@ def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
         assert s.loc[pid, "total"] == 89.12 and s.loc[pid, "grade"] == "良"
     assert not (out / "D" / "manifest.json").exists()
     assert (out / "batch_summary.xlsx").is_file() and (out / "项目得分比较.png").is_file()
+    combined = pd.read_csv(out / "项目得分比较.csv", encoding="utf-8-sig")
+    assert list(combined["项目"]) == ["A", "B", "C"] and (combined["总分"] == 89.12).all()
+    level1 = [c for c in combined.columns if c.endswith("分）")]
+    assert len(level1) >= 4 and (combined[level1].sum(axis=1).round(2) == 89.12).all()
+    xl = pd.read_excel(out / "batch_summary.xlsx", sheet_name=None)
+    assert set(xl) == {"批量运行汇总", "项目得分比较"}
+    assert list(xl["批量运行汇总"]["状态"]) == ["完成", "完成", "完成", "失败"]
     # the portfolio notebook on this batch
     nb_out = tmp_path / "portfolio.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(nb_out),

@@ -2,17 +2,19 @@
 
 Columns: ``project`` (path to a project file, relative to the manifest), optional ``id``
 (default: the project file's stem; must be unique) and optional parameter overrides ``seed``
-and ``formats`` (e.g. ``pdf,docx``)::
+and ``formats`` (``pdf``, ``docx``, ``html``; several separated by ``;`` or spaces, or a quoted
+``"pdf,docx"`` in CSV)::
 
     project,id,seed,formats
     项目A/project.yaml,A,,pdf
-    项目B/project.yaml,B,7,pdf,docx
+    项目B/project.yaml,B,7,pdf;docx
 
 YAML: a list of mappings with the same keys, or ``{projects: [...]}``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,9 +98,7 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
         formats: tuple[str, ...] = ("pdf", "docx", "html")
         raw_f = rec.get(cols["formats"]) if cols["formats"] else None
         if raw_f is not None and str(raw_f).strip() and str(raw_f) != "nan":
-            formats = tuple(
-                f.strip() for f in str(raw_f).replace("，", ",").split(",") if f.strip()
-            )
+            formats = tuple(f for f in re.split(r"[,，;；、\s]+", str(raw_f)) if f)
             bad = [f for f in formats if f not in ("pdf", "docx", "html")]
             if bad:
                 probs.append(Problem(f"未知的报告格式 {', '.join(bad)}", file=str(path), row=row,

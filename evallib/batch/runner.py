@@ -24,7 +24,14 @@ from ..errors import EvalError
 from ..fileio import atomic_write_bytes, atomic_write_text, deterministic_zip, sha256_file
 from .manifest import BatchItem, read_manifest
 
-__all__ = ["KERNEL_ERRORS", "batch", "bundle_complete", "main_summary_text", "run_one"]
+__all__ = [
+    "KERNEL_ERRORS",
+    "batch",
+    "bundle_complete",
+    "main_summary_text",
+    "run_one",
+    "summary_table_zh",
+]
 
 log = logging.getLogger("evallib")
 # Messages of transient kernel-start failures worth a retry (port races, slow starts).
@@ -198,7 +205,7 @@ def batch(
                 done += r["status"] == "done"
                 failed += r["status"] == "failed"
                 skipped += r["status"] == "skipped"
-                mark = {"done": "完成", "skipped": "跳过（已完成）", "failed": "失败"}[r["status"]]
+                mark = ZH_STATUS[r["status"]]
                 line = f"{mark}：{r['id']}"
                 if r["status"] != "failed":
                     line += f"  总分 {r['total']:.2f}  等级 {r['grade']}  {r['duration']} 秒"
@@ -239,26 +246,17 @@ def _write_outputs(summary: pd.DataFrame, out_root: Path, items: list[BatchItem]
         out_root / "batch_summary.csv",
         summary.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
     )
-    zh = summary.rename(
-        columns={
-            "id": "项目",
-            "project": "项目文件",
-            "status": "状态",
-            "total": "总分",
-            "grade": "等级",
-            "duration": "用时（秒）",
-            "attempts": "尝试次数",
-            "bundle": "运行包",
-            "error": "错误",
-        }
-    )
-    zh["状态"] = zh["状态"].map({"done": "完成", "skipped": "跳过（已完成）", "failed": "失败"})
+    zh = summary_table_zh(summary)
     combined = combined_scores(out_root, summary)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         zh.to_excel(xw, sheet_name="批量运行汇总", index=False)
         combined.to_excel(xw, sheet_name="项目得分比较", index=False)
     atomic_write_bytes(out_root / "batch_summary.xlsx", deterministic_zip(buf.getvalue()))
+    atomic_write_bytes(
+        out_root / "项目得分比较.csv",
+        combined.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
+    )
     atomic_write_text(
         out_root / "batch_items.json",
         json.dumps([asdict(i) for i in items], ensure_ascii=False, indent=2) + "\n",
@@ -270,6 +268,27 @@ def _write_outputs(summary: pd.DataFrame, out_root: Path, items: list[BatchItem]
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=130, metadata={"Software": None})
         atomic_write_bytes(out_root / "项目得分比较.png", buf.getvalue())
+
+
+ZH_COLUMNS = {
+    "id": "项目",
+    "project": "项目文件",
+    "status": "状态",
+    "total": "总分",
+    "grade": "等级",
+    "duration": "用时（秒）",
+    "attempts": "尝试次数",
+    "bundle": "运行包",
+    "error": "错误",
+}
+ZH_STATUS = {"done": "完成", "skipped": "跳过（已完成）", "failed": "失败"}
+
+
+def summary_table_zh(summary: pd.DataFrame) -> pd.DataFrame:
+    """The run summary with Chinese column names and statuses (for the XLSX and the CLI)."""
+    zh = summary.rename(columns=ZH_COLUMNS)
+    zh["状态"] = zh["状态"].map(ZH_STATUS)
+    return zh
 
 
 def main_summary_text(summary: pd.DataFrame) -> str:
