@@ -174,9 +174,17 @@ def test_external_dask_scheduler(tmp_path: Path) -> None:
             except OSError:
                 pass
             time.sleep(0.3)
-        summary = batch(m, tmp_path / "out", scheduler=addr, progress=False)
+        out = tmp_path / "out"
+        cli = subprocess.run([sys.executable, "-m", "evallib.cli", "batch", str(m), "--out",
+                              str(out), "--scheduler", addr, "--no-progress"],
+                             capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert cli.returncode == 0, cli.stderr[-2000:]
+        assert "共 2 个项目：完成 2" in cli.stdout
+        summary = pd.read_csv(out / "batch_summary.csv", encoding="utf-8-sig")
         assert list(summary["status"]) == ["done", "done"]
         assert list(summary["total"]) == [89.12, 89.12]
+        for p in ("S1", "S2"):
+            assert bundle_complete(out / p, _item(tmp_path, p))
     finally:
         for p in (worker, sched):
             p.terminate()
