@@ -593,18 +593,9 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
             )
         )
     ftab = pd.DataFrame(flags, columns=["project_id", "row", "code", "severity", "kind", "message"])
-    summ = pd.DataFrame(
-        summary,
-        columns=[
-            "project_id",
-            "published_total",
-            "recomputed_total",
-            "difference",
-            "published_grade",
-            "recomputed_grade",
-            "reproduced_under",
-        ],
-    )
+    base_cols = ["project_id", "published_total", "recomputed_total", "difference",
+                 "published_grade", "recomputed_grade"]  # fmt: skip
+    summ = pd.DataFrame(summary, columns=[*base_cols, "reproduced_under"])
     sev = ftab["severity"].to_numpy()
     counts = (
         pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error", "w": sev == "warning"})
@@ -621,20 +612,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     summ["errors"] = summ["project_id"].map(counts["e"]).fillna(0).astype(int)
     summ["warnings"] = summ["project_id"].map(counts["w"]).fillna(0).astype(int)
     summ["flags"] = summ["project_id"].map(codes).fillna("")
-    summ = summ[
-        [
-            "project_id",
-            "published_total",
-            "recomputed_total",
-            "difference",
-            "published_grade",
-            "recomputed_grade",
-            "errors",
-            "warnings",
-            "reproduced_under",
-            "flags",
-        ]
-    ]
+    summ = summ[[*base_cols, "errors", "warnings", "reproduced_under", "flags"]]
     rf = ftab.dropna(subset=["row"])
     row_codes = {}
     for pid_, r_, c_ in zip(rf["project_id"], rf["row"], rf["code"], strict=True):
