@@ -7,6 +7,7 @@ import io
 import json
 import math
 import platform
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -23,10 +24,11 @@ SCHEMA_VERSION = 1
 _DEPS = ("numpy", "pandas", "pydantic", "openpyxl", "PyYAML")
 
 
-def collect_versions() -> dict[str, str]:
-    """Versions of evallib, Python and the dependencies that affect results."""
+def collect_versions(packages: Iterable[str] = ("evallib", *_DEPS)) -> dict[str, str]:
+    """Versions of Python and ``packages`` (default: evallib and the dependencies that affect
+    results); a package that is not installed is recorded as ``"unknown"``."""
     out = {"python": platform.python_version()}
-    for pkg in ("evallib", *_DEPS):
+    for pkg in packages:
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

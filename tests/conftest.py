@@ -59,3 +59,23 @@ def score_leaf(
 @pytest.fixture
 def demo_evidence() -> Path:
     return DEMO_EVIDENCE
+
+
+def run_notebook(name: str, out: Path, parameters: dict[str, Any]) -> tuple[str, int]:
+    """Run a shipped notebook with papermill (cwd ``notebooks/``); assert no cell failed and
+    return its text outputs (markdown, plain, HTML) joined, and the number of PNG images."""
+    import nbformat
+    import papermill as pm
+
+    pm.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters=parameters,
+                        cwd=str(ROOT / "notebooks"), kernel_name="python3",
+                        progress_bar=False)  # fmt: skip
+    texts, images = [], 0
+    for cell in nbformat.read(out, as_version=4).cells:
+        for o in cell.get("outputs", []):
+            assert o.get("output_type") != "error", o
+            data = o.get("data", {})
+            texts.append("".join(data.get(k, "") for k in ("text/markdown", "text/plain",
+                                                          "text/html")))  # fmt: skip
+            images += "image/png" in data
+    return "\n".join(texts), images

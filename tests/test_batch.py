@@ -13,15 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evallib.batch import BatchItem, batch, bundle_complete, read_manifest
 from evallib.errors import InputDataError
 
-from .conftest import ROOT
+from .conftest import ROOT, run_notebook
 
 pytestmark = pytest.mark.slow
 BROKEN = (
@@ -103,16 +101,10 @@ def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
     assert set(xl) == {"批量运行汇总", "项目得分比较"}
     assert list(xl["批量运行汇总"]["状态"]) == ["完成", "完成", "完成", "失败"]
     # the portfolio notebook on this batch
-    nb_out = tmp_path / "portfolio.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(nb_out),
-                        parameters={"batch_dir": str(out)}, kernel_name="python3",
-                        cwd=str(ROOT / "notebooks"), progress_bar=False)  # fmt: skip
-    nb = nbformat.read(nb_out, as_version=4)
-    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o["output_type"] == "error"]
-    text = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    text, images = run_notebook("portfolio.ipynb", tmp_path / "portfolio.ipynb",
+                                {"batch_dir": str(out)})  # fmt: skip
     assert "本批共 4 个项目，生成评价报告 3 份，1 个项目未能生成" in text
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert images >= 1
 
 
 def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from matplotlib import font_manager
 
 from evallib.plotting import use_cjk_font
 
-from .conftest import ROOT
+from .conftest import ROOT, run_notebook
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -40,23 +40,11 @@ def test_cjk_font_renders_without_missing_glyphs(tmp_path: Path) -> None:
 
 @pytest.mark.notebook
 def test_weights_notebook_runs(tmp_path: Path) -> None:
-    out = tmp_path / "weights_ahp.out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / "weights_ahp.ipynb"), str(out),
-        parameters={"workbook": str(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx"),
-                    "method": "geometric"},
-        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+    joined, images = run_notebook(
+        "weights_ahp.ipynb", tmp_path / "weights_ahp.out.ipynb",
+        {"workbook": str(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx"),
+         "method": "geometric"},
     )  # fmt: skip
-    nb = nbformat.read(out, as_version=4)
-    texts, images = [], 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            assert o.get("output_type") != "error", o
-            data = o.get("data", {})
-            texts.append(data.get("text/markdown", "") + data.get("text/plain", "")
-                         + data.get("text/html", ""))  # fmt: skip
-            images += "image/png" in data
-    joined = "\n".join(texts)
     assert "层次分析法" in joined and "方根法" in joined
     assert "立项依据充分性" in joined  # the weights table
     assert images >= 1  # the bar chart
@@ -74,43 +62,21 @@ def test_notebooks_have_typed_parameters() -> None:
 
 @pytest.mark.notebook
 def test_survey_notebook_runs(tmp_path: Path) -> None:
-    out = tmp_path / "survey.out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / "survey_analysis.ipynb"), str(out),
-        parameters={"data": str(ROOT / "survey_data/demo/问卷星_按选项序号.xlsx"),
-                    "spec": str(ROOT / "survey_data/demo/spec.yaml")},
-        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+    joined, images = run_notebook(
+        "survey_analysis.ipynb", tmp_path / "survey.out.ipynb",
+        {"data": str(ROOT / "survey_data/demo/问卷星_按选项序号.xlsx"),
+         "spec": str(ROOT / "survey_data/demo/spec.yaml")},
     )  # fmt: skip
-    nb = nbformat.read(out, as_version=4)
-    texts, images = [], 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            assert o.get("output_type") != "error", o
-            data = o.get("data", {})
-            texts.append(data.get("text/markdown", "") + data.get("text/html", ""))
-            images += "image/png" in data
-    joined = "\n".join(texts)
     assert "有效答卷 539 份" in joined and "Cronbach" in joined and "重点改进" in joined
     assert images == 3  # distribution, group, IPA
 
 
 @pytest.mark.notebook
 def test_review_notebook_runs(tmp_path: Path) -> None:
-    out = tmp_path / "review.out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / "self_eval_review.ipynb"), str(out),
-        parameters={"forms": str(ROOT / "survey_data/review/复核样本_自评表.xlsx"),
-                    "per_project_workbook": True},
-        cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+    joined, images = run_notebook(
+        "self_eval_review.ipynb", tmp_path / "review.out.ipynb",
+        {"forms": str(ROOT / "survey_data/review/复核样本_自评表.xlsx"),
+         "per_project_workbook": True},
     )  # fmt: skip
-    nb = nbformat.read(out, as_version=4)
-    texts, images = [], 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            assert o.get("output_type") != "error", o
-            data = o.get("data", {})
-            texts.append(data.get("text/markdown", "") + data.get("text/html", ""))
-            images += "image/png" in data
-    joined = "\n".join(texts)
     assert "本次复核自评表 12 份" in joined and "问题代码" in joined
     assert images == 2

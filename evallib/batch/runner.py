@@ -123,13 +123,23 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
                 break
             time.sleep(0.5 * attempt)
     atomic_write_text(bundle / "error.log", last_error + "\n")
+    return _failed(item, bundle, last_error, base["attempts"], time.perf_counter() - t0)
+
+
+def _failed(
+    item: BatchItem, bundle: Path, error: str, attempts: int, duration: float | None
+) -> dict[str, Any]:
+    """The summary record of a project that did not produce a complete bundle."""
     return {
-        **base,
+        "id": item.id,
+        "project": item.project,
+        "bundle": str(bundle),
+        "attempts": attempts,
         "status": "failed",
         "total": None,
         "grade": None,
-        "duration": round(time.perf_counter() - t0, 2),
-        "error": last_error.splitlines()[0] if last_error else "",
+        "duration": None if duration is None else round(duration, 2),
+        "error": error.splitlines()[0] if error else "",
     }
 
 
@@ -178,29 +188,18 @@ def batch(
     client, cluster = _client(workers, scheduler)
     results: list[dict[str, Any]] = []
     try:
-        futures = [
-            client.submit(run_one, it, str(out_root), key=f"evallib-report-{it.id}", pure=False)
+        futures = {
+            client.submit(run_one, it, str(out_root), key=f"evallib-report-{it.id}", pure=False): it
             for it in items
-        ]
+        }
         done = failed = skipped = 0
         with tqdm(total=len(items), desc="评价报告", unit="个", disable=not progress) as bar:
             for fut in as_completed(futures):
                 try:
                     r = fut.result()
-                except Exception as exc:
-                    key = fut.key.removeprefix("evallib-report-")
-                    it = next(i for i in items if i.id == key)
-                    r = {
-                        "id": it.id,
-                        "project": it.project,
-                        "bundle": str(out_root / it.id),
-                        "status": "failed",
-                        "total": None,
-                        "grade": None,
-                        "duration": None,
-                        "attempts": 1,
-                        "error": f"{type(exc).__name__}: {exc}",
-                    }
+                except Exception as exc:  # the task itself failed (worker lost, ...)
+                    it = futures[fut]
+                    r = _failed(it, out_root / it.id, f"{type(exc).__name__}: {exc}", 1, None)
                 results.append(r)
                 done += r["status"] == "done"
                 failed += r["status"] == "failed"

@@ -21,13 +21,14 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError, ReportError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..project import load_project
+from ..results import collect_versions
 from .blocks import RESULT_MIME
 
 __all__ = ["BundleResult", "ReproduceResult", "notebook_path", "reproduce", "run_report"]
@@ -61,16 +62,6 @@ def notebook_path() -> Path:
     except ModuleNotFoundError:  # pragma: no cover
         pass
     return Path(__file__).resolve().parents[2] / "notebooks" / "key_evaluation.ipynb"
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in _VERSION_PKGS:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
 
 
 @dataclass
@@ -191,7 +182,7 @@ def run_report(
             "formats": list(formats),
             "kernel": kernel_name,
         },
-        "versions": _versions(),
+        "versions": collect_versions(_VERSION_PKGS),
         "outputs": {k: {"file": p.name, "sha256": sha256_file(p)} for k, p in files.items()},
         # run facts are kept apart from the hashed content: they differ on every run
         "run": {
