@@ -17,46 +17,53 @@ from .render import render_docx, render_html, render_pdf
 __all__ = ["EvallibDocxExporter", "EvallibHTMLExporter", "EvallibPDFExporter"]
 
 
-class EvallibHTMLExporter(Exporter):
+class _EvallibExporter(Exporter):
+    """Shared part: the notebook goes through nbconvert's preprocessors, then ``_render``."""
+
+    extension = ""
+
+    def _file_extension_default(self) -> str:
+        return self.extension
+
+    def _render(self, nb: Any) -> str | bytes:
+        raise NotImplementedError
+
+    def from_notebook_node(
+        self, nb: Any, resources: Any = None, **kw: Any
+    ) -> tuple[str | bytes, Any]:
+        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = self.extension
+        return self._render(nb_copy), resources
+
+
+class EvallibHTMLExporter(_EvallibExporter):
     """Report as standalone HTML."""
 
     export_from_notebook = "evallib 评价报告 (HTML)"
     output_mimetype = "text/html"
+    extension = ".html"
 
-    def _file_extension_default(self) -> str:
-        return ".html"
-
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        resources["output_extension"] = ".html"
-        return render_html(nb_copy), resources
+    def _render(self, nb: Any) -> str:
+        return render_html(nb)
 
 
-class EvallibPDFExporter(Exporter):
+class EvallibPDFExporter(_EvallibExporter):
     """Report as PDF (WeasyPrint; CJK fonts embedded and subset)."""
 
     export_from_notebook = "evallib 评价报告 (PDF)"
     output_mimetype = "application/pdf"
+    extension = ".pdf"
 
-    def _file_extension_default(self) -> str:
-        return ".pdf"
-
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        resources["output_extension"] = ".pdf"
-        return render_pdf(nb_copy), resources
+    def _render(self, nb: Any) -> bytes:
+        return render_pdf(nb)
 
 
-class EvallibDocxExporter(Exporter):
+class EvallibDocxExporter(_EvallibExporter):
     """Report as a Word document."""
 
     export_from_notebook = "evallib 评价报告 (Word)"
     output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    extension = ".docx"
 
-    def _file_extension_default(self) -> str:
-        return ".docx"
-
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        resources["output_extension"] = ".docx"
-        return render_docx(nb_copy), resources
+    def _render(self, nb: Any) -> bytes:
+        return render_docx(nb)
