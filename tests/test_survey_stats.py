@@ -86,6 +86,17 @@ def test_alpha_matches_pingouin_and_anova() -> None:
     assert r.ci_low == pytest.approx(lo)
 
 
+def test_alpha_published_example() -> None:
+    """Bobbitt, Z. (2021-08-17). How to Calculate Cronbach's Alpha in Python. Statology
+    (https://www.statology.org/cronbachs-alpha-in-python/): 10 restaurant customers, three items
+    on a 1–3 scale; printed α = 0.7734375 and 95 % interval [0.336, 0.939]."""
+    df = pd.DataFrame({"Q1": [1, 2, 2, 3, 2, 2, 3, 3, 2, 3], "Q2": [1, 1, 1, 2, 3, 3, 2, 3, 3, 3],
+                       "Q3": [1, 1, 2, 1, 2, 3, 3, 3, 2, 3]})  # fmt: skip
+    r = cronbach_alpha(df)
+    assert r.alpha == pytest.approx(0.7734375, abs=1e-9)
+    assert [round(r.ci_low, 3), round(r.ci_high, 3)] == [0.336, 0.939]
+
+
 def test_alpha_item_statistics_by_hand() -> None:
     r = cronbach_alpha(QUEST)
     x = QUEST.to_numpy(float)
