@@ -8,7 +8,6 @@ atomically, so a failed run leaves no output files.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import logging
 import shutil
@@ -19,8 +18,9 @@ from pathlib import Path
 from . import __version__, templates
 from .errors import EvalError
 from .evidence import load_evidence
-from .fileio import atomic_write_bytes, atomic_write_text, deterministic_zip, sha256_file
+from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .indicators import load_system
+from .inert import frames_xlsx
 from .results import Provenance
 from .scoring import evaluate
 
@@ -109,14 +109,11 @@ def _cmd_weights(args: argparse.Namespace) -> int:
         print(f"提示：{w}")
     if args.out:
         out = Path(args.out)
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-            res.weights_table().to_excel(xw, sheet_name="权重与分值", index=False)
-            res.expert_table().to_excel(xw, sheet_name="专家一致性", index=False)
-            res.block_table().to_excel(xw, sheet_name="判断矩阵", index=False)
+        xlsx = frames_xlsx({"权重与分值": res.weights_table(), "专家一致性": res.expert_table(),
+                            "判断矩阵": res.block_table()})  # fmt: skip
         payload = res.to_dict()
         payload["provenance"] = Provenance(inputs=_inputs(args.workbook)).to_dict()
-        atomic_write_bytes(out / "权重结果.xlsx", deterministic_zip(buf.getvalue()))
+        atomic_write_bytes(out / "权重结果.xlsx", xlsx)
         atomic_write_text(
             out / "weights.json",
             json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n",

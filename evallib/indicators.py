@@ -34,7 +34,7 @@ from .errors import (
     Problem,
     ProblemCollector,
 )
-from .fileio import read_yaml
+from .fileio import load_yaml_text, read_yaml
 from .grading import CapRule, GradeScale, VetoRule
 from .parsing import ParsedValue, parse_number, parse_value
 from .rules import RULES, RuleDef, resolve_rule_name
@@ -448,7 +448,7 @@ def _parse_params(text: str, **where: Any) -> dict[str, Any]:
     s = text.strip()
     try:
         if s.startswith("{"):
-            val = yaml.safe_load(s)
+            val = load_yaml_text(s)
             if isinstance(val, dict):
                 return val
         else:
@@ -458,9 +458,9 @@ def _parse_params(text: str, **where: Any) -> dict[str, Any]:
                     k, sep, v = part.partition("=")
                     if not sep:
                         raise ValueError(part)
-                    out[k.strip()] = yaml.safe_load(v.strip())
+                    out[k.strip()] = load_yaml_text(v.strip())
             return out
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, InputDataError):
         pass
     raise IndicatorSystemError(
         "规则参数 (params) 格式无效", value=text,

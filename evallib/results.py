@@ -3,7 +3,6 @@ and as the Excel score sheet (评分表)."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import platform
@@ -180,12 +179,9 @@ class EvaluationResult:
 
     def to_excel_bytes(self) -> bytes:
         """The 评分表 workbook as bytes (see :meth:`to_excel`)."""
-        from .fileio import deterministic_zip
-        from .scoresheet import write_score_sheet
+        from .scoresheet import score_workbook
 
-        buf = io.BytesIO()
-        write_score_sheet(self, buf)
-        return deterministic_zip(buf.getvalue())
+        return score_workbook(self)
 
     def to_excel(self, path: Any) -> None:
         """Write the 评分表 (Chinese headers, merged parent cells, total and grade rows) to

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 if TYPE_CHECKING:
     from .results import EvaluationResult
 
-__all__ = ["write_score_sheet"]
+__all__ = ["score_workbook", "write_score_sheet"]
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -34,6 +34,13 @@ def _merge_runs(ws: Any, col: int, first_row: int, values: list[str]) -> None:
 
 def write_score_sheet(result: EvaluationResult, fh: BinaryIO) -> None:
     """Write the 评分表 workbook for ``result`` to a binary file object."""
+    fh.write(score_workbook(result))
+
+
+def score_workbook(result: EvaluationResult) -> bytes:
+    """The 评分表 workbook for ``result`` as deterministic, inert XLSX bytes."""
+    from .inert import workbook_bytes
+
     d = result.decimals
     num = "0." + "0" * d if d else "0"
     wb = Workbook()
@@ -126,4 +133,4 @@ def write_score_sheet(result: EvaluationResult, fh: BinaryIO) -> None:
     wb.properties.created = fixed
     wb.properties.modified = fixed
     wb.properties.creator = "evallib"
-    wb.save(fh)
+    return workbook_bytes(wb)

@@ -10,7 +10,7 @@ is what a reader of the sheet sees.
 from __future__ import annotations
 
 import io
-import zipfile
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from . import limits
 from .errors import InputDataError
 
 __all__ = ["Table", "detect_encoding", "read_table"]
 
 ROW = "_row"
+# Invisible control characters (not tab/newline) carry no meaning and cannot be written to XLSX.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,9 @@ def detect_encoding(data: bytes) -> str:
 
 
 def _check_file(path: Path) -> bytes:
-    if not path.exists():
-        raise InputDataError(
-            "文件不存在 (file not found)", file=str(path), fix="检查路径和文件名是否正确"
-        )
-    if path.is_dir():
-        raise InputDataError("这是一个文件夹而不是文件 (not a file)", file=str(path))
-    data = path.read_bytes()
+    from .fileio import read_bytes_bounded
+
+    data = read_bytes_bounded(path)
     if not data.strip():
         raise InputDataError(
             "文件为空 (empty file)", file=str(path), fix="检查是否导出了正确的文件"
@@ -114,43 +113,66 @@ def _frame(rows: list[list[Any]], header_idx: int, first_row_no: int) -> pd.Data
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> tuple[list[list[Any]], str]:
-    import openpyxl
+    from .workbooks import read_sheet
+
+    sh = read_sheet(path, sheet, data=data)
+    return sh.rows, sh.title
+
+
+def _csv_rows(path: Path, data: bytes, sep: str | None) -> list[list[Any]]:
+    """Rows of a CSV file, refusing undecodable, oversized and truncated files."""
+    import csv
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        enc = detect_encoding(data)
+    except ValueError:
         raise InputDataError(
-            f"无法作为 Excel (XLSX) 文件打开：{type(exc).__name__}",
+            "无法识别文件编码 (encoding)：既不是 UTF-8 也不是 GBK/GB18030",
             file=str(path),
-            fix="用 Excel 打开后另存为 .xlsx；老式 .xls 文件请先另存为 .xlsx",
+            fix="在 Excel 中另存为「CSV UTF-8」或 XLSX",
         ) from None
-    names = wb.sheetnames
-    if sheet is None:
-        ws = wb[names[0]]
-    elif isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise InputDataError(
-                f"工作表序号 (sheet index) {sheet} 超出范围", file=str(path),
-                fix=f"已有工作表：{', '.join(names)}",
-            )  # fmt: skip
-        ws = wb[names[sheet]]
-    else:
-        if sheet not in names:
-            raise InputDataError(
-                f"找不到工作表 (sheet)「{sheet}」",
-                file=str(path),
-                sheet=str(sheet),
-                fix=f"已有工作表：{', '.join(names)}",
-            )
-        ws = wb[sheet]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        top = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
-                    rows[r - 1][c - 1] = top
-    return rows, ws.title
+    text = data.decode(enc)
+    if "\x00" in text:
+        raise InputDataError("CSV 文件含有空字符 (NUL)，可能不是文本文件或已损坏",
+                             file=str(path), fix="确认导出的是 CSV 文本文件")  # fmt: skip
+    if sep is None:
+        try:
+            sep = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    max_rows, max_cols = limits.get("max_rows"), limits.get("max_columns")
+    rows: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    try:
+        for rec in reader:
+            if len(rows) >= max_rows:
+                raise InputDataError(f"CSV 行数超过{limits.describe('max_rows')}", file=str(path),
+                                     fix="拆分文件或调高该上限")  # fmt: skip
+            if len(rec) > max_cols:
+                raise InputDataError(f"CSV 列数超过{limits.describe('max_columns')}",
+                                     file=str(path), row=len(rows) + 1)  # fmt: skip
+            rows.append([None if v == "" else _CONTROL.sub("", v) for v in rec])
+    except csv.Error as exc:
+        raise InputDataError(
+            f"CSV 格式有误 (malformed CSV)：{exc}；文件可能被截断 (truncated)",
+            file=str(path), row=reader.line_num, fix="检查引号是否成对；重新导出完整文件",
+        ) from None  # fmt: skip
+    _check_truncated(path, text, rows)
+    return rows
+
+
+def _check_truncated(path: Path, text: str, rows: list[list[Any]]) -> None:
+    """A CSV cut off half-way ends without a newline on a row shorter than the ones above it."""
+    if len(rows) < 3 or text.endswith(("\n", "\r")):
+        return
+    width = max(len(r) for r in rows[:-1])
+    full = sum(len(r) == width for r in rows[:-1])
+    if len(rows[-1]) < width and full >= (len(rows) - 1) * 0.9:
+        raise InputDataError(
+            f"CSV 最后一行只有 {len(rows[-1])} 列（其余行 {width} 列），且没有换行结尾："
+            "文件可能被截断 (truncated)",
+            file=str(path), row=len(rows), fix="重新导出或下载完整的文件",
+        )  # fmt: skip
 
 
 def read_table(
@@ -181,27 +203,7 @@ def read_table(
     if suffix in (".xlsx", ".xlsm"):
         rows, sheet_name = _read_xlsx(path, data, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
-        try:
-            enc = detect_encoding(data)
-        except ValueError:
-            raise InputDataError(
-                "无法识别文件编码 (encoding)：既不是 UTF-8 也不是 GBK/GB18030",
-                file=str(path),
-                fix="在 Excel 中另存为「CSV UTF-8」或 XLSX",
-            ) from None
-        text = data.decode(enc)
-        sep = "\t" if suffix == ".tsv" else None
-        try:
-            raw = pd.read_csv(
-                io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                sep=sep, engine="python",
-            )  # fmt: skip
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputDataError(
-                f"CSV 格式有误 (malformed CSV)：{exc}".splitlines()[0], file=str(path),
-                fix="检查分隔符与引号；建议另存为 XLSX",
-            ) from None  # fmt: skip
-        rows = [[None if v == "" else v for v in r] for r in raw.itertuples(index=False)]
+        rows = _csv_rows(path, data, "\t" if suffix == ".tsv" else None)
         sheet_name = None
     elif suffix == ".xls":
         raise InputDataError(

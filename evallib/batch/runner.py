@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import EvalError
-from ..fileio import atomic_write_bytes, atomic_write_text, deterministic_zip, sha256_file
+from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
+from ..inert import csv_bytes, frames_xlsx
 from .manifest import BatchItem, read_manifest
 
 __all__ = [
@@ -241,21 +242,12 @@ def _write_outputs(summary: pd.DataFrame, out_root: Path, items: list[BatchItem]
 
     from .portfolio import combined_scores
 
-    atomic_write_bytes(
-        out_root / "batch_summary.csv",
-        summary.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
-    )
+    atomic_write_bytes(out_root / "batch_summary.csv", csv_bytes(summary))
     zh = summary_table_zh(summary)
     combined = combined_scores(out_root, summary)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        zh.to_excel(xw, sheet_name="批量运行汇总", index=False)
-        combined.to_excel(xw, sheet_name="项目得分比较", index=False)
-    atomic_write_bytes(out_root / "batch_summary.xlsx", deterministic_zip(buf.getvalue()))
-    atomic_write_bytes(
-        out_root / "项目得分比较.csv",
-        combined.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"),
-    )
+    xlsx = frames_xlsx({"批量运行汇总": zh, "项目得分比较": combined})
+    atomic_write_bytes(out_root / "batch_summary.xlsx", xlsx)
+    atomic_write_bytes(out_root / "项目得分比较.csv", csv_bytes(combined))
     atomic_write_text(
         out_root / "batch_items.json",
         json.dumps([asdict(i) for i in items], ensure_ascii=False, indent=2) + "\n",

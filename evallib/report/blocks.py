@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,9 @@ def blocks_html(blocks: list[dict[str, Any]]) -> str:
             cap = f"<caption>{html.escape(b['caption'])}</caption>" if b.get("caption") else ""
             cols, style = "", ""
             if b.get("widths"):
-                cols = "<colgroup>" + "".join(f'<col style="width:{w}%"/>' for w in b["widths"])
+                cols = "<colgroup>" + "".join(
+                    f'<col style="width:{float(w):.4g}%"/>' for w in b["widths"]
+                )
                 cols += "</colgroup>"
                 style = ' style="table-layout: fixed"'
             head = "".join(f"<th>{html.escape(c)}</th>" for c in b["columns"])
@@ -87,8 +90,9 @@ def blocks_html(blocks: list[dict[str, Any]]) -> str:
             )
         elif t == "image":
             cap = html.escape(b.get("caption", ""))
+            png = re.sub(r"[^A-Za-z0-9+/=]", "", str(b["png"]))  # base64 only
             out.append(
-                f'<figure><img src="data:image/png;base64,{b["png"]}" alt="{cap}"/>'
+                f'<figure><img src="data:image/png;base64,{png}" alt="{cap}"/>'
                 f"<figcaption>{cap}</figcaption></figure>"
             )
     return "\n".join(out)

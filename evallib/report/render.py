@@ -20,7 +20,15 @@ from ..errors import ReportError
 from ..fileio import deterministic_zip
 from .blocks import BLOCKS_MIME, RESULT_MIME, blocks_html
 
-__all__ = ["notebook_blocks", "render_docx", "render_html", "render_pdf", "template_dir"]
+__all__ = [
+    "closed_fetcher",
+    "notebook_blocks",
+    "render_docx",
+    "render_html",
+    "render_pdf",
+    "sanitize_html",
+    "template_dir",
+]
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 
@@ -104,6 +112,7 @@ def _cover(payload: dict[str, Any] | None, nb: Any) -> dict[str, Any]:
 def render_html(nb: Any) -> str:
     """Standalone HTML report (CSS inlined) of an executed report notebook."""
     import jinja2
+    import markupsafe
     from nbconvert.filters import markdown2html
 
     blocks, payload = notebook_blocks(nb)
@@ -122,15 +131,19 @@ def render_html(nb: Any) -> str:
             brk = ' style="break-before: page"' if b.get("new_page") else ""
             body.append(f'<h{lv} id="{hid}"{brk}>{html.escape(b["text"])}</h{lv}>')
         elif b["type"] == "markdown":
-            body.append(markdown2html(b["text"]))
+            body.append(sanitize_html(markdown2html(b["text"])))
         else:
             body.append(blocks_html([b]))
     tdir = template_dir()
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tdir)), autoescape=False)
+    # Every value the template prints is escaped; only evallib's own markup (the body, built
+    # from escaped text and sanitised markdown, and the template's CSS) is marked safe.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tdir)), autoescape=True)
     tpl = env.get_template("report.html.j2")
     css = (tdir / "report.css").read_text(encoding="utf-8")
     cover = _cover(payload, nb)
-    return tpl.render(css=css, toc=toc, body="\n".join(body), **cover)
+    return tpl.render(
+        css=markupsafe.Markup(css), toc=toc, body=markupsafe.Markup("\n".join(body)), **cover
+    )
 
 
 def render_pdf(nb: Any, html_text: str | None = None) -> bytes:
@@ -143,7 +156,59 @@ def render_pdf(nb: Any, html_text: str | None = None) -> bytes:
             fix="按 README 安装 apt.txt 中的 Debian 软件包（Pango、harfbuzz-subset、Noto CJK）",
         ) from None
     doc = html_text if html_text is not None else render_html(nb)
-    return HTML(string=doc, base_url=str(template_dir())).write_pdf()
+    fetcher = closed_fetcher(template_dir())
+    return HTML(string=doc, base_url=str(template_dir()), url_fetcher=fetcher).write_pdf()
+
+
+#: Tags and attributes that markdown text may keep in a report (everything else is removed,
+#: scripts and styles with their content).
+MARKDOWN_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "u", "sub", "sup", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "span",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only plain text formatting (:data:`MARKDOWN_TAGS`, no attributes): no scripts,
+    links, images, styles or event handlers survive (``nh3``, the Rust ammonia sanitiser)."""
+    import nh3
+
+    return nh3.clean(fragment, tags=MARKDOWN_TAGS, attributes={}, url_schemes=set(),
+                     clean_content_tags={"script", "style"}, link_rel=None)  # fmt: skip
+
+
+def closed_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``root`` only.
+
+    Everything else — other local files (``file:///etc/passwd`` as an attachment or image),
+    ``http(s):``, ``ftp:`` — is refused and recorded in ``fetcher.refused``; nothing leaves the
+    machine while a report is rendered.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    base = root.resolve()
+
+    class _Closed(URLFetcher):
+        refused: list[str]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file" and parts.netloc in ("", "localhost"):
+                p = Path(unquote(parts.path)).resolve()
+                if p.is_file() and p.is_relative_to(base):
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise ValueError(f"evallib: external resource refused: {url[:200]}")
+
+    f = _Closed(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=1)
+    f.refused = []
+    return f
 
 
 def _strip_md(text: str) -> str:

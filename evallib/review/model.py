@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError
+from ..fileio import read_bytes_bounded
 from ..tables import ROW, read_table
 
 __all__ = [
@@ -188,9 +189,9 @@ def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> Revi
         )
     extra = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
+        from ..workbooks import sheet_names
 
-        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        names = sheet_names(path)
         name = next((n for n in ("预算", "项目", "项目信息", "projects") if n in names), None)
         if name and name != table.sheet:
             extra = read_table(
@@ -272,18 +273,14 @@ def _cell_right(row: list[Any], i: int) -> Any:
 
 def read_forms(path: str | Path) -> ReviewInput:
     """Read per-project forms: one sheet per project, laid out as the 自评表 (RULES.md §7)."""
-    import openpyxl
-
     from ..tables import _read_xlsx
+    from ..workbooks import sheet_names
 
     path = Path(path)
     if not path.is_file():
         raise InputDataError("文件不存在 (file not found)", file=str(path))
-    data = path.read_bytes()
-    try:
-        names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    except Exception:
-        raise InputDataError("无法作为 Excel (XLSX) 文件打开", file=str(path)) from None
+    data = read_bytes_bounded(path)
+    names = sheet_names(path, data)
     all_rows, projects = [], []
     for sheet in names:
         cells, _ = _read_xlsx(path, data, sheet)

@@ -5,13 +5,13 @@ summary.json (fixed English column names, for machines), flags.csv."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from ..fileio import atomic_write_bytes, deterministic_zip
+from ..fileio import atomic_write_bytes
+from ..inert import csv_bytes, frames_xlsx
 from ..results import _clean
 from .engine import FLAGS, VARIANT_ZH, ReviewResult
 
@@ -35,14 +35,7 @@ def _variant_zh(v: str) -> str:
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
-            for col in ws.columns:
-                ws.column_dimensions[col[0].column_letter].width = 14
-    return deterministic_zip(buf.getvalue())
+    return frames_xlsx(sheets, width=14)
 
 
 def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 200) -> list[Path]:
@@ -76,7 +69,7 @@ def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 
         for pid, g in detail.groupby("项目编号", sort=False):
             sheets[str(pid)] = g
     detail_book = _xlsx(sheets)
-    csv = summ.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    csv = csv_bytes(summ)
     records = _clean(summ.to_dict("records"))
     payload = {
         "summary": records,
@@ -85,7 +78,7 @@ def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 
         },
     }
     js = (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
-    flags_csv = res.flags.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    flags_csv = csv_bytes(res.flags)
     files = {
         "复核汇总.xlsx": summary_book,
         "复核明细.xlsx": detail_book,

@@ -4,14 +4,14 @@ leaves unmasked; respondents are identified by the export's 序号."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..fileio import atomic_write_bytes, atomic_write_text, deterministic_zip
+from ..fileio import atomic_write_bytes, atomic_write_text
+from ..inert import csv_bytes, frames_xlsx
 from .analysis import SurveyResult
 from .importer import SurveyData
 from .privacy import mask_frame, mask_value, scrub_text
@@ -54,8 +54,8 @@ def answers_frame(data: SurveyData, rows: np.ndarray | None = None) -> pd.DataFr
 
 
 def _csv(df: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM: opens correctly in Chinese Excel.
-    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    # UTF-8 with BOM: opens correctly in Chinese Excel; every field inert.
+    return csv_bytes(df)
 
 
 def write_outputs(result: SurveyResult, data: SurveyData, out: str | Path) -> list[Path]:
@@ -64,22 +64,22 @@ def write_outputs(result: SurveyResult, data: SurveyData, out: str | Path) -> li
     kept = np.where(result.cleaning.keep)[0]
     cleaned = _csv(answers_frame(data, kept))
     excluded = _csv(result.cleaning.excluded())
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        result.cleaning.table_zh().to_excel(xw, sheet_name="样本与清洗", index=False)
-        result.sample_zh().to_excel(xw, sheet_name="样本量", index=False)
-        result.items_zh().to_excel(xw, sheet_name="题目", index=False)
-        result.dimensions_zh().to_excel(xw, sheet_name="维度", index=False)
-        for g in result.groups:
-            result.groups_zh(g).to_excel(xw, sheet_name=f"分组-{g}"[:31], index=False)
-        result.reliability_zh().to_excel(xw, sheet_name="信度效度", index=False)
-        if result.reliability is not None:
-            result.reliability.table_zh().to_excel(xw, sheet_name="题目信度")
-        if result.ipa is not None:
-            result.ipa.rename(columns={"code": "编码", "label": "题目", "importance": "重要性",
-                                       "performance": "满意度", "quadrant": "象限"}).to_excel(
-                xw, sheet_name="IPA", index=False)  # fmt: skip
-    xlsx = deterministic_zip(buf.getvalue())
+    sheets = {
+        "样本与清洗": result.cleaning.table_zh(),
+        "样本量": result.sample_zh(),
+        "题目": result.items_zh(),
+        "维度": result.dimensions_zh(),
+    }
+    for g in result.groups:
+        sheets[f"分组-{g}"] = result.groups_zh(g)
+    sheets["信度效度"] = result.reliability_zh()
+    if result.reliability is not None:
+        sheets["题目信度"] = result.reliability.table_zh()
+    if result.ipa is not None:
+        sheets["IPA"] = result.ipa.rename(columns={"code": "编码", "label": "题目",
+                                                   "importance": "重要性", "performance": "满意度",
+                                                   "quadrant": "象限"})  # fmt: skip
+    xlsx = frames_xlsx(sheets, index={"题目信度": True})
     summary = json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     paths = [out / f for f in FILES]
     for p, data_ in zip(paths, (cleaned, excluded, xlsx, summary.encode()), strict=True):

@@ -14,7 +14,6 @@ weighed without it.
 from __future__ import annotations
 
 import datetime
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,15 +22,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..errors import InconsistentJudgementError, InputDataError, Problem
-from ..fileio import deterministic_zip
+from .. import limits
+from ..errors import EvalError, InconsistentJudgementError, InputDataError, Problem
+from ..fileio import load_yaml_text, read_bytes_bounded
 from ..indicators import Indicator, IndicatorSystem, system_from_dict
+from ..inert import workbook_bytes
 from .ahp import DEFAULT_RI, parse_judgement
 from .group import GroupAHPResult, group_ahp
 from .points import ROOT, HierarchyWeights, apply_points, hierarchical
@@ -155,10 +155,8 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
     text = system.to_yaml()
     for k in range(0, len(text), 30000):
         meta.append(["system", text[k : k + 30000]])
-    buf = io.BytesIO()
     wb.properties.created = wb.properties.modified = _FIXED_TIME
-    wb.save(buf)
-    return deterministic_zip(buf.getvalue())
+    return workbook_bytes(wb)
 
 
 def read_workbook(path: str | Path) -> Judgements:
@@ -172,45 +170,65 @@ def read_workbook(path: str | Path) -> Judgements:
     InconsistentJudgementError
         Bad cells (with sheet and cell reference).
     """
+    from ..workbooks import read_sheet, sheet_names
+
     path = Path(path)
-    if not path.is_file():
-        raise InputDataError("文件不存在 (file not found)", file=str(path))
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # zip/xml errors from a non-XLSX file
-        raise InputDataError(
-            f"无法作为 Excel (XLSX) 文件打开：{type(exc).__name__}", file=str(path)
-        ) from None
-    if META not in wb.sheetnames:
+    data = read_bytes_bounded(path)
+    names = sheet_names(path, data)
+    if META not in names:
         raise InputDataError(
             f"不是 evallib 生成的专家判断矩阵工作簿：缺少隐藏工作表「{META}」",
             file=str(path),
             fix="用 evallib weights template 生成模板，专家在模板上填写",
         )
-    meta = wb[META]
+    meta = read_sheet(path, META, data=data)
     experts: list[str] = []
     chunks: list[str] = []
-    for key, val, *_ in meta.iter_rows(values_only=True):
+    for row in meta.rows:
+        key, val = [*row, None, None][:2]
         if key == "experts":
-            experts = json.loads(val)
+            try:
+                experts = json.loads(str(val))
+            except (json.JSONDecodeError, RecursionError):
+                experts = None  # type: ignore[assignment]
+            if not isinstance(experts, list) or not all(isinstance(e, str) for e in experts):
+                raise InputDataError(
+                    f"隐藏工作表「{META}」已损坏：专家名单 (experts) 无法读取", file=str(path),
+                    sheet=META, value=val, fix="用 evallib weights template 重新生成模板",
+                )  # fmt: skip
         elif key == "system":
-            chunks.append(val or "")
-    system = system_from_dict(yaml.safe_load("".join(chunks)), source=f"{path}#{META}")
+            chunks.append("" if val is None else str(val))
+    if len(experts) > limits.get("max_experts"):
+        raise InputDataError(f"专家人数 {len(experts)} 超过{limits.describe('max_experts')}",
+                             file=str(path), sheet=META)  # fmt: skip
+    if not chunks:
+        raise InputDataError(f"隐藏工作表「{META}」已损坏：缺少指标体系 (system)",
+                             file=str(path), sheet=META,
+                             fix="用 evallib weights template 重新生成模板")  # fmt: skip
+    try:
+        system = system_from_dict(
+            load_yaml_text("".join(chunks), file=f"{path}#{META}"), source=f"{path}#{META}"
+        )
+    except EvalError as exc:
+        raise InputDataError(
+            f"隐藏工作表「{META}」中的指标体系已损坏：{exc}", file=str(path), sheet=META,
+            fix="用 evallib weights template 重新生成模板",
+        ) from None  # fmt: skip
     blocks_def = _blocks_of(system)
     probs: list[Problem] = []
     matrices: dict[str, dict[str, np.ndarray]] = {b[0]: {} for b in blocks_def}
     for expert in experts:
-        if expert not in wb.sheetnames:
+        if expert not in names:
             probs.append(Problem(
                 f"缺少专家工作表「{expert}」(missing expert sheet)", file=str(path), sheet=expert,
-                fix=f"恢复该工作表；现有工作表：{', '.join(s for s in wb.sheetnames if s != META)}",
+                fix=f"恢复该工作表；现有工作表：{', '.join(s for s in names if s != META)}",
             ))  # fmt: skip
             continue
-        ws = wb[expert]
+        ws = read_sheet(path, expert, data=data)
         starts = {
-            str(ws.cell(r, 2).value): r
+            str(ws.cell(r, 2)): r
             for r in range(1, ws.max_row + 1)
-            if ws.cell(r, 1).value == "判断矩阵"
+            if ws.cell(r, 1) == "判断矩阵"
         }
         for parent, pname, children in blocks_def:
             r0 = starts.get(str(parent))
@@ -222,24 +240,24 @@ def read_workbook(path: str | Path) -> Judgements:
             a = np.ones((n, n))
             for i in range(n):
                 for j in range(i + 1, n):
-                    cell = ws.cell(r0 + 2 + i, 3 + j)
+                    value = ws.cell(r0 + 2 + i, 3 + j)
                     ref = f"{get_column_letter(3 + j)}{r0 + 2 + i}"
                     what = f"单元格 {ref}（{children[i].name} 对 {children[j].name}）"
-                    if cell.value is None or str(cell.value).strip() == "":
+                    if value is None or str(value).strip() == "":
                         probs.append(Problem(f"{what} 未填写", file=str(path), sheet=expert,
                                              column=ref, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
                         continue
                     try:
-                        x = parse_judgement(cell.value)
+                        x = parse_judgement(value)
                     except (ValueError, TypeError, ZeroDivisionError):
                         probs.append(Problem(
                             f"{what} 应为数值，如 3 或 1/3", file=str(path), sheet=expert,
-                            column=ref, value=cell.value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                            column=ref, value=value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
                         continue
                     if not 1 / 9 - 1e-6 <= x <= 9 + 1e-6:
                         probs.append(Problem(
                             f"{what} 超出 1/9–9 的标度范围", file=str(path), sheet=expert,
-                            column=ref, value=cell.value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                            column=ref, value=value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
                         continue
                     a[i, j], a[j, i] = x, 1 / x
             matrices[parent][expert] = a
