@@ -110,7 +110,7 @@ def safe_sheet_name(name: Any, taken: set[str] | None = None) -> str:
     """A valid, unique worksheet name for ``name``.
 
     >>> safe_sheet_name("a/b:c[1]"), safe_sheet_name("x" * 40, {"x" * 31})
-    ('a_b_c_1_', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxx~2')
+    ('a_b_c_1_', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxx~2')
     """
     base = _BAD_SHEET.sub("_", str(name)).strip("'") or "Sheet"
     taken = taken if taken is not None else set()

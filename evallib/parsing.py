@@ -381,14 +381,17 @@ def parse_number(value: Any, **where: Any) -> float:
     for suffix in ("万元", "元", "分"):
         s = s.removesuffix(suffix)
     try:
-        return float(s)
+        x = float(s)
     except ValueError:
-        raise TargetParseError(
-            "此处应为数值 (number)，但填写的是文字或为空",
-            value=value,
-            fix="只填写数字，如 10 或 12.5",
-            **where,
-        ) from None
+        x = math.nan
+    if math.isfinite(x):
+        return x
+    raise TargetParseError(
+        "此处应为数值 (number)，但填写的是文字或为空",
+        value=value,
+        fix="只填写数字，如 10 或 12.5",
+        **where,
+    )
 
 
 def align(actual: ParsedValue, target: ParsedValue, **where: Any) -> tuple[float, float, Unit]:

@@ -14,6 +14,7 @@ YAML: a list of mappings with the same keys, or ``{projects: [...]}``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import limits
 from ..errors import InputDataError, Problem
 from ..fileio import read_yaml
+from ..outdir import check_name
 from ..tables import ROW, read_table
 
 __all__ = ["BatchItem", "read_manifest"]
@@ -56,6 +59,17 @@ def _records(path: Path) -> list[dict[str, Any]]:
     return read_table(path, header_keywords=_ALIASES["project"]).frame.to_dict("records")
 
 
+def _seed(raw: Any) -> int | None:
+    """An integer seed in [0, 2³²) from a cell, or None (NaN, inf, 1.5, text, negative)."""
+    try:
+        x = float(str(raw).strip())
+    except ValueError:
+        return None
+    if not math.isfinite(x) or x != int(x) or not 0 <= x < 2**32:
+        return None
+    return int(x)
+
+
 def read_manifest(path: str | Path) -> list[BatchItem]:
     """Read and check a manifest: every problem (missing column, duplicate id, bad seed) is
     reported together; project files that do not exist are left for the batch to report per
@@ -64,6 +78,11 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
     recs = _records(path)
     if not recs:
         raise InputDataError("批量清单为空 (empty manifest)", file=str(path))
+    if len(recs) > limits.get("max_batch_projects"):
+        raise InputDataError(
+            f"批量清单有 {len(recs):,} 个项目：超过{limits.describe('max_batch_projects')}",
+            file=str(path), fix="拆分为多个清单",
+        )  # fmt: skip
     cols = {k: next((c for c in names if c in recs[0]), None) for k, names in _ALIASES.items()}
     if cols["project"] is None:
         raise InputDataError("批量清单缺少 project 列 (missing column)", file=str(path),
@@ -81,6 +100,11 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
         raw_id = rec.get(cols["id"]) if cols["id"] else None
         pid = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() and not (
             isinstance(raw_id, float) and pd.isna(raw_id)) else proj_path.stem  # fmt: skip
+        try:
+            check_name(pid, what="项目编号 (id)", file=str(path), row=row, column="id")
+        except InputDataError as exc:
+            probs.extend(exc.problems)
+            continue
         if pid in seen:
             probs.append(Problem(f"项目编号 (id)「{pid}」重复", file=str(path), row=row,
                                  column="id", fix="为每个项目指定不同的 id"))  # fmt: skip
@@ -89,11 +113,11 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
         seed = None
         raw_seed = rec.get(cols["seed"]) if cols["seed"] else None
         if raw_seed is not None and str(raw_seed).strip() and str(raw_seed) != "nan":
-            try:
-                seed = int(float(raw_seed))
-            except ValueError:
-                probs.append(Problem("随机种子 (seed) 应为整数", file=str(path), row=row,
-                                     column="seed", value=raw_seed))  # fmt: skip
+            seed = _seed(raw_seed)
+            if seed is None:
+                probs.append(Problem("随机种子 (seed) 应为 0 到 4294967295 之间的整数",
+                                     file=str(path), row=row, column="seed", value=raw_seed,
+                                     fix="例如 20261122，或留空用默认值"))  # fmt: skip
                 continue
         formats: tuple[str, ...] = ("pdf", "docx", "html")
         raw_f = rec.get(cols["formats"]) if cols["formats"] else None

@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import EvalError
+from ..errors import ConfigError, EvalError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..inert import csv_bytes, frames_xlsx
+from ..report.bundle import DEFAULT_SEED
 from .manifest import BatchItem, read_manifest
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("evallib")
+MAX_WORKERS = 256
 # Messages of transient kernel-start failures worth a retry (port races, slow starts).
 KERNEL_ERRORS = (
     "Address already in use",
@@ -44,7 +46,6 @@ KERNEL_ERRORS = (
     "kernel_info",
     "ZMQError",
 )
-DEFAULT_SEED = 20261122
 
 
 def bundle_complete(bundle: Path, item: BatchItem) -> bool:
@@ -180,13 +181,43 @@ def batch(
         Address of an existing Dask scheduler (``tcp://host:8786``); inputs and outputs must be
         on paths the workers share.
     """
+    from ..outdir import output_lock
+
+    items = read_manifest(manifest)
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(f"工作进程数 (--workers) 应为 1 到 {MAX_WORKERS}", value=workers)
+    out_root = Path(out).resolve()
+    out_root.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_root):
+        results = _run_all(items, out_root, workers, scheduler, progress)
+    order = {it.id: k for k, it in enumerate(items)}
+    summary = pd.DataFrame(
+        sorted(results, key=lambda r: order[r["id"]]),
+        columns=["id", "project", "status", "total", "grade", "duration", "attempts", "bundle",
+                 "error"],
+    )  # fmt: skip
+    _write_outputs(summary, out_root, items)
+    return summary
+
+
+def _connect(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    try:
+        return _client(workers, scheduler)
+    except (OSError, ValueError, TypeError, TimeoutError) as exc:
+        raise ConfigError(
+            f"无法连接 Dask 调度器 (scheduler)：{type(exc).__name__}: {exc}".splitlines()[0],
+            value=scheduler, fix="检查 --scheduler 地址（如 tcp://host:8786）和调度器是否在运行",
+        ) from None  # fmt: skip
+
+
+def _run_all(
+    items: list[BatchItem], out_root: Path, workers: int | None, scheduler: str | None,
+    progress: bool,
+) -> list[dict[str, Any]]:  # fmt: skip
     from dask.distributed import as_completed
     from tqdm import tqdm
 
-    items = read_manifest(manifest)
-    out_root = Path(out).resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
-    client, cluster = _client(workers, scheduler)
+    client, cluster = _connect(workers, scheduler)
     results: list[dict[str, Any]] = []
     try:
         futures = {
@@ -218,23 +249,7 @@ def batch(
         client.close()
         if cluster is not None:
             cluster.close()
-    order = {it.id: k for k, it in enumerate(items)}
-    summary = pd.DataFrame(
-        sorted(results, key=lambda r: order[r["id"]]),
-        columns=[
-            "id",
-            "project",
-            "status",
-            "total",
-            "grade",
-            "duration",
-            "attempts",
-            "bundle",
-            "error",
-        ],
-    )
-    _write_outputs(summary, out_root, items)
-    return summary
+    return results
 
 
 def _write_outputs(summary: pd.DataFrame, out_root: Path, items: list[BatchItem]) -> None:

@@ -25,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from ..errors import EvalError, ReportError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..project import load_project
@@ -34,6 +36,7 @@ from .blocks import RESULT_MIME
 __all__ = ["BundleResult", "ReproduceResult", "notebook_path", "reproduce", "run_report"]
 
 FORMATS = ("pdf", "docx", "html")
+DEFAULT_SEED = 20261122
 OUTPUT_NAMES = {"pdf": "报告.pdf", "docx": "报告.docx", "html": "报告.html"}
 _VERSION_PKGS = (
     "evallib",
@@ -87,6 +90,11 @@ def _executed_payload(nb: Any, nb_path: Path) -> dict[str, Any]:
     )
 
 
+#: Files a bundle folder may hold (anything else in ``--out`` is never overwritten).
+BUNDLE_FILES = ("report.ipynb", "result.json", "manifest.json", "error.log",
+                *OUTPUT_NAMES.values())  # fmt: skip
+
+
 def run_report(
     project: str | Path,
     out: str | Path,
@@ -98,33 +106,42 @@ def run_report(
 ) -> BundleResult:
     """Produce a report bundle for a project file.
 
-    The project file and everything it references are validated before a kernel starts.  On a
-    failing notebook cell the executed notebook is still written, with the error at that cell,
-    and a :class:`ReportError` names the cell and the error.
+    The project file and everything it references are validated before a kernel starts.  The
+    run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
+    bundle in a hidden folder beside it and moves it into place when complete.  On a failing
+    notebook cell the executed notebook is still published (without ``manifest.json``), with
+    the error at that cell, and a :class:`ReportError` names the cell and the error.
 
     Raises
     ------
-    InputDataError, ReportError
+    InputDataError, ReportError, OutputBusyError
     """
-    import nbformat
-    import papermill as pm
+    from ..outdir import check_replaceable, output_lock, staged_folder
 
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ReportError(f"未知的报告格式 {', '.join(unknown)}", fix=f"可选：{', '.join(FORMATS)}")
-    project = Path(project).resolve()
-    proj = load_project(project)  # fails here, before any kernel, on a broken project
-    seed = 20261122 if seed is None else seed
+    seed = DEFAULT_SEED if seed is None else _check_seed(seed)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "manifest.json").unlink(missing_ok=True)  # the bundle is incomplete until the end
-    nb_in = Path(notebook) if notebook else notebook_path()
-    nb_out = out / "report.ipynb"
-    timings["validate"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
+    with output_lock(out):
+        check_replaceable(out, BUNDLE_FILES)
+        stage = staged_folder(out)
+        try:
+            return _build(Path(project), out, stage, formats, seed, kernel_name, notebook)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _check_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ReportError("随机种子 (seed) 应为 0 到 4294967295 之间的整数", value=seed,
+                          fix="例如 --seed 20261122")  # fmt: skip
+    return seed
+
+
+def _execute(nb_in: Path, nb_out: Path, project: Path, seed: int, kernel_name: str) -> None:
+    import papermill as pm
+
     try:
         pm.execute_notebook(
             str(nb_in),
@@ -141,15 +158,12 @@ def run_report(
             file=str(nb_out),
             fix="打开该 notebook 查看出错单元格（已标注），修正输入后重新运行",
         ) from None
-    timings["execute"] = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    nb = nbformat.read(nb_out, as_version=4)
-    payload = _executed_payload(nb, nb_out)
-    files = {"notebook": nb_out}
-    result_text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    files["result"] = atomic_write_text(out / "result.json", result_text)
+
+
+def _convert(nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...]) -> dict[str, Path]:
     from .render import render_docx, render_html, render_pdf
 
+    files: dict[str, Path] = {}
     html_text = render_html(nb)
     for f in formats:
         try:
@@ -165,7 +179,43 @@ def run_report(
             raise ReportError(
                 f"转换为 {f} 失败：{type(exc).__name__}: {exc}", file=str(nb_out)
             ) from exc
-        files[f] = atomic_write_bytes(out / OUTPUT_NAMES[f], data)
+        files[f] = atomic_write_bytes(stage / OUTPUT_NAMES[f], data)
+    return files
+
+
+def _build(
+    project: Path, out: Path, stage: Path, formats: tuple[str, ...], seed: int,
+    kernel_name: str, notebook: str | Path | None,
+) -> BundleResult:  # fmt: skip
+    import nbformat
+
+    from ..outdir import publish
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    project = project.resolve()
+    proj = load_project(project)  # fails here, before any kernel, on a broken project
+    nb_in = Path(notebook) if notebook else notebook_path()
+    nb_out = stage / "report.ipynb"
+    timings["validate"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    try:
+        _execute(nb_in, nb_out, project, seed, kernel_name)
+    except ReportError as exc:
+        if nb_out.is_file():  # keep the annotated notebook where the user looks for it
+            publish(stage, out, BUNDLE_FILES)
+            raise ReportError(str(exc.problems[0].message), file=str(out / "report.ipynb"),
+                              fix=exc.fix) from None  # fmt: skip
+        raise
+    timings["execute"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    nb = nbformat.read(nb_out, as_version=4)
+    payload = _executed_payload(nb, nb_out)
+    files = {"notebook": nb_out}
+    result_text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    files["result"] = atomic_write_text(stage / "result.json", result_text)
+    files.update(_convert(nb, nb_out, stage, formats))
     timings["convert"] = time.perf_counter() - t2
     inputs = {k: {"path": str(p), "sha256": sha256_file(p)} for k, p in proj.input_files().items()}
     inputs["notebook"] = {"path": str(nb_in), "sha256": sha256_file(nb_in)}
@@ -192,28 +242,103 @@ def run_report(
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
         },
     }
-    files["manifest"] = atomic_write_text(
-        out / "manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2)
+    atomic_write_text(
+        stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2)
     )
+    publish(stage, out, BUNDLE_FILES)
+    final = {k: out / p.name for k, p in files.items()}
+    final["manifest"] = out / "manifest.json"
     ev = payload["evaluation"]
-    return BundleResult(out, files, ev["total"], ev["grade"], timings)
+    return BundleResult(out, final, ev["total"], ev["grade"], timings)
 
 
 @dataclass
 class ReproduceResult:
-    """Outcome of :func:`reproduce`."""
+    """Outcome of :func:`reproduce`: every recorded file checked, then the numbers re-run."""
 
     identical: bool
     changed_inputs: list[str]
     differences: list[str]
+    changed_outputs: list[str] = field(default_factory=list)
 
     def summary_zh(self) -> str:
         if self.identical:
-            return "复核结果：identical（输入文件与得分均与运行包一致）"
+            return "复核结果：一致（输入文件、报告文件与得分均与运行包一致）"
         lines = ["复核结果：存在差异"]
         lines += [f"  输入文件已改变：{x}" for x in self.changed_inputs]
+        lines += [f"  运行包文件已改变：{x}" for x in self.changed_outputs]
         lines += [f"  结果不同：{x}" for x in self.differences]
         return "\n".join(lines)
+
+
+class _FileRef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    path: str
+    sha256: str
+
+
+class _OutputRef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    file: str
+    sha256: str
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    project: str
+    seed: int
+    formats: list[str]
+    kernel: str = "python3"
+
+
+class _Manifest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    inputs: dict[str, _FileRef]
+    outputs: dict[str, _OutputRef]
+    params: _Params
+
+
+def load_manifest(bundle: Path) -> _Manifest:
+    """Read and check a bundle's ``manifest.json`` (damaged or edited files are refused)."""
+    from ..fileio import read_json
+    from ..outdir import check_name
+
+    mpath = bundle / "manifest.json"
+    if not mpath.is_file():
+        raise ReportError(
+            "不是完整的运行包：缺少 manifest.json",
+            file=str(bundle),
+            fix="用 evallib report 重新生成运行包",
+        )
+    raw = read_json(mpath, what="运行包清单 manifest.json")
+    try:
+        m = _Manifest.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ReportError(
+            f"运行包清单已损坏：{'.'.join(str(x) for x in err['loc'])} {err['msg']}",
+            file=str(mpath), fix="用 evallib report 重新生成运行包；不要手工编辑 manifest.json",
+        ) from None  # fmt: skip
+    for key, ref in m.outputs.items():
+        check_name(ref.file, what="运行包清单中的文件名", file=str(mpath), column=key)
+    return m
+
+
+def _changed_files(bundle: Path, m: _Manifest) -> tuple[list[str], list[str]]:
+    changed_in, changed_out = [], []
+    for name, ref in m.inputs.items():
+        p = Path(ref.path)
+        if not p.is_file():
+            changed_in.append(f"{name}（{p}，文件已不存在）")
+        elif sha256_file(p) != ref.sha256:
+            changed_in.append(f"{name}（{p}）")
+    for _name, ref in m.outputs.items():
+        p = bundle / ref.file
+        if not p.is_file():
+            changed_out.append(f"{ref.file}（文件已不存在）")
+        elif sha256_file(p) != ref.sha256:
+            changed_out.append(f"{ref.file}（内容已改变）")
+    return changed_in, changed_out
 
 
 def _flatten(x: Any, prefix: str = "") -> dict[str, Any]:
@@ -232,40 +357,33 @@ def _flatten(x: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def reproduce(bundle: str | Path, *, kernel_name: str = "python3") -> ReproduceResult:
-    """Re-run a bundle from its manifest and compare inputs and ``result.json``.
+    """Check a bundle: every file its manifest lists (inputs, notebook, templates, reports,
+    ``result.json``) by SHA-256, then re-run it and compare the numbers.
 
-    Reports each input file whose SHA-256 changed and each number that differs.
+    Reports each file that changed or is missing and each number that differs.
     """
     bundle = Path(bundle)
-    mpath = bundle / "manifest.json"
-    if not mpath.is_file():
-        raise ReportError(
-            "不是完整的运行包：缺少 manifest.json",
-            file=str(bundle),
-            fix="用 evallib report 重新生成运行包",
-        )
-    manifest = json.loads(mpath.read_text(encoding="utf-8"))
-    changed = []
-    for name, info in manifest["inputs"].items():
-        p = Path(info["path"])
-        if not p.is_file():
-            changed.append(f"{name}（{p}，文件已不存在）")
-        elif sha256_file(p) != info["sha256"]:
-            changed.append(f"{name}（{p}）")
-    params = manifest["params"]
-    old = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
+    m = load_manifest(bundle)
+    changed, changed_out = _changed_files(bundle, m)
+    result_path = bundle / "result.json"
+    if any(not Path(r.path).is_file() for r in m.inputs.values()):
+        return ReproduceResult(False, changed, ["输入文件缺失，无法重新计算"], changed_out)
     tmp = Path(tempfile.mkdtemp(prefix="evallib-reproduce-"))
     try:
-        if any(not Path(i["path"]).is_file() for i in manifest["inputs"].values()):
-            return ReproduceResult(False, changed, ["输入文件缺失，无法重新计算"])
-        run_report(
-            params["project"], tmp, formats=("html",), seed=params["seed"], kernel_name=kernel_name
-        )
-        new_bytes = (tmp / "result.json").read_bytes()
+        run_report(m.params.project, tmp / "b", formats=("html",), seed=m.params.seed,
+                   kernel_name=kernel_name)  # fmt: skip
+        new_bytes = (tmp / "b" / "result.json").read_bytes()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if new_bytes == (bundle / "result.json").read_bytes():
-        return ReproduceResult(not changed, changed, [])
+    if not result_path.is_file():
+        return ReproduceResult(False, changed, ["result.json 已不存在，无法比对得分"], changed_out)
+    old_bytes = result_path.read_bytes()
+    if new_bytes == old_bytes:
+        return ReproduceResult(not changed and not changed_out, changed, [], changed_out)
+    try:
+        old = json.loads(old_bytes)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return ReproduceResult(False, changed, ["result.json 已损坏，无法比对得分"], changed_out)
     new = json.loads(new_bytes)
     fo, fn = _flatten(old), _flatten(new)
     diffs = []
@@ -274,6 +392,5 @@ def reproduce(bundle: str | Path, *, kernel_name: str = "python3") -> ReproduceR
             continue
         if fo.get(k) != fn.get(k):
             diffs.append(f"{k}: {fo.get(k)!r} → {fn.get(k)!r}")
-    return ReproduceResult(
-        False, changed, diffs[:50] + ([f"……另有 {len(diffs) - 50} 处"] if len(diffs) > 50 else [])
-    )
+    more = [f"……另有 {len(diffs) - 50} 处"] if len(diffs) > 50 else []
+    return ReproduceResult(False, changed, diffs[:50] + more, changed_out)

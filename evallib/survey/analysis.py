@@ -320,6 +320,13 @@ def analyze(
     codes = data.codes[keep]
     n = codes.shape[0]
     N = spec.population
+    if N is not None and N < n:
+        raise InputDataError(
+            f"问卷说明中的总体规模 population = {N} 小于有效答卷数 {n}：有限总体校正 (FPC) "
+            "会给出宽度为零的置信区间",
+            file=data.source, column="population", value=N,
+            fix="填写服务对象总数（总体 N ≥ 样本 n）；不清楚时删除 population",
+        )  # fmt: skip
     conf = spec.confidence
     groups = data.groups.loc[keep].reset_index(drop=True)
     use_w = bool(spec.margins) if weighted is None else weighted

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputDataError, Problem
 from ..tables import ROW, read_table
+from .privacy import detect_column_kind
 from .spec import (
     CODE_BLANK,
     CODE_DONT_KNOW,
@@ -140,32 +141,14 @@ class SurveyData:
         return int(self.codes.shape[0])
 
 
-_PII_NAME = {
-    "name": ("姓名", "名字", "联系人", "受访者"),
-    "phone": ("手机", "电话", "联系方式"),
-    "id_number": ("身份证", "证件号"),
-    "address": ("住址", "地址", "门牌"),
-    "other": ("微信", "QQ", "邮箱", "email", "Email"),
-}
-_PHONE_RE = re.compile(r"^\+?(?:86)?1[3-9]\d{9}$")
-_ID_RE = re.compile(r"^\d{17}[\dXx]$")
-
-
 def _detect_pii(df: pd.DataFrame, cols: list[Column]) -> dict[str, str]:
-    """Column name → PII kind, by header words and by value patterns."""
+    """Column name → PII kind: by the shape of the values; header words only for kinds
+    without a shape (see :mod:`evallib.survey.privacy`)."""
     out = {}
     for c in cols:
-        for kind, words in _PII_NAME.items():
-            if any(w in c.text or w in (c.sub or "") or w in c.name for w in words):
-                out[c.name] = kind
-                break
-        else:
-            vals = df[c.name].dropna().astype(str).str.replace(r"[\s-]", "", regex=True)
-            vals = vals[vals != ""]
-            if len(vals) and vals.str.match(_PHONE_RE).mean() > 0.5:
-                out[c.name] = "phone"
-            elif len(vals) and vals.str.match(_ID_RE).mean() > 0.5:
-                out[c.name] = "id_number"
+        kind = detect_column_kind(f"{c.name} {c.text} {c.sub or ''}", df[c.name].tolist())
+        if kind:
+            out[c.name] = kind
     return out
 
 
@@ -374,7 +357,7 @@ def read_survey(
     used |= set(pii_kinds)
     rev = {v: k_ for k_, v in meta_cols.items()}
     respondent = (
-        pd.to_numeric(df[rev["respondent"]], errors="coerce").fillna(-1).astype(int).to_numpy()
+        _respondent_ids(df[rev["respondent"]], rows, where0)
         if "respondent" in rev
         else np.arange(1, n + 1)
     )
@@ -422,6 +405,20 @@ def read_survey(
         unmatched_columns=unmatched,
         extra=extra,
     )
+
+
+def _respondent_ids(col: pd.Series, rows: np.ndarray, where: dict[str, Any]) -> np.ndarray:
+    """The 序号 column as whole numbers; text or fractions would silently misnumber responses."""
+    num = pd.to_numeric(col, errors="coerce")
+    bad = num.isna() | (num != num.round()) | (num.abs() > 2**53)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputDataError(
+            f"答卷序号列有 {int(bad.sum())} 个值不是整数 (respondent id)", **where,
+            row=int(rows[i]), column=str(col.name), value=col.iloc[i],
+            fix="序号列应为导出平台生成的整数编号；若该列不是序号，请改列名",
+        )  # fmt: skip
+    return num.astype(np.int64).to_numpy()
 
 
 def _find_column(

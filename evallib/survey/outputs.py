@@ -13,7 +13,7 @@ import pandas as pd
 from ..fileio import atomic_write_bytes, atomic_write_text
 from ..inert import csv_bytes, frames_xlsx
 from .analysis import SurveyResult
-from .importer import SurveyData
+from .importer import SurveyData, parse_header
 from .privacy import mask_frame, mask_value, scrub_text
 from .spec import CODE_BLANK, CODE_DONT_KNOW, CODE_INVALID, CODE_SKIPPED
 
@@ -46,11 +46,24 @@ def answers_frame(data: SurveyData, rows: np.ndarray | None = None) -> pd.DataFr
         masked = mask_frame(data.pii.iloc[idx].reset_index(drop=True), kinds)
         for col in masked.columns:
             out[f"{col}（已脱敏）"] = masked[col].to_numpy()
-    if not data.extra.empty:
-        for col in data.extra.columns:
-            out[col] = [scrub_text(str(v)) if pd.notna(v) else "" for v in
-                        data.extra[col].iloc[idx]]  # fmt: skip
+    for col in _kept_text(data):
+        out[f"{col}（已去除个人信息）"] = [
+            scrub_text(str(v)) if pd.notna(v) else "" for v in data.extra[col].iloc[idx]
+        ]
     return out
+
+
+def _kept_text(data: SurveyData) -> list[str]:
+    """Free-text columns the spec keeps (``keep_text``: column names or question numbers)."""
+    if data.extra.empty or not data.spec.keep_text:
+        return []
+    wanted = {str(k).strip() for k in data.spec.keep_text}
+    kept = []
+    for col in data.extra.columns:
+        q = parse_header(col).question
+        if col in wanted or (q is not None and str(q) in wanted):
+            kept.append(col)
+    return kept
 
 
 def _csv(df: pd.DataFrame) -> bytes:

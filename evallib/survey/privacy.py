@@ -1,27 +1,201 @@
-"""Privacy (个人信息保护): names, phones, ID numbers and IPs never leave unmasked.
+"""Privacy (个人信息保护): personal data in survey exports never leaves unmasked.
 
-Columns are recognised by header words (姓名, 手机, 电话, 身份证, 地址, 微信, QQ, 邮箱, IP) and by
-value patterns (mobile numbers, 18-digit ID numbers) — see :mod:`evallib.survey.importer` — and
-masked here.  Outputs identify respondents by the export's row id (序号) only.
+Two defences:
+
+1. **Free text is not copied.**  Open answers and other columns that are neither items,
+   groups nor metadata are left out of every output unless the spec names them in
+   ``keep_text``; kept columns go through :func:`scrub_text`.
+2. **Values are recognised by their shape**, header words being hints only:
+
+   =========== =============================================================================
+   kind        shape (full-width digits and separators ``-``, space, ``.`` allowed)
+   =========== =============================================================================
+   phone       mobile 1[3-9]xxxxxxxxx, optionally +86 / 0086
+   landline    0 + area code + number, 10–12 digits (0731-84123456, (010)12345678)
+   id_number   18 digits (last may be X) or 15 digits, any spacing
+   bank_card   13–19 digits passing the Luhn check
+   email       name@domain.tld
+   ip          IPv4 or IPv6 address (checked with :mod:`ipaddress`)
+   wechat      an id after 微信/wx/vx/WeChat
+   qq          5–12 digits after QQ
+   contact     5–12 digits after 电话/联系/tel
+   =========== =============================================================================
+
+   Names and addresses have no shape: a column is taken for one by its header (姓名, 联系人,
+   用户名, 地址, 住址 …) and masked; in free text they are one more reason free text is not
+   copied by default.
+
+Masks: 138****5678, 110***********1234, 张**, 1.2.*.*; every other kind ``***``.  Inside
+free text each value is replaced by its kind in brackets (〔手机号〕).  Outputs identify
+respondents by the export's row id (序号) only.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["PATTERNS", "mask_frame", "mask_value", "scrub_text"]
+__all__ = ["classify", "detect_column_kind", "mask_frame", "mask_value", "scrub_text"]
 
-PATTERNS = {
-    "phone": re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)"),
-    "id_number": re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])"),
-    "ip": re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])"),
+# Full-width ASCII (digits, letters, @ . + - ( ) :) → ASCII, one character for one, so that
+# spans found in the folded text are the spans of the original.
+_FOLD = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+
+_DIGITS = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?:\+|00)86[ .\-]?)?\(?\d+\)?(?:[ .\-]?\(?\d+\)?)*[Xx]?(?![0-9A-Za-z])"
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
+_WECHAT = re.compile(
+    r"(?:微信号?|wx|vx|WeChat|wechat|weixin)[号\s:：是为]*([A-Za-z][-_A-Za-z0-9]{5,19})"
+)
+_QQ = re.compile(r"(?:QQ|qq|扣扣)[号码\s:：是为]*(\d{5,12})")
+_CONTACT = re.compile(r"(?:电话|联系|座机|tel|Tel|TEL|号码)[^\d]{0,6}$")
+
+LABELS = {
+    "phone": "〔手机号〕", "landline": "〔电话〕", "id_number": "〔身份证号〕",
+    "bank_card": "〔银行卡号〕", "email": "〔邮箱〕", "ip": "〔IP〕", "wechat": "〔微信号〕",
+    "qq": "〔QQ号〕", "contact": "〔联系方式〕",
+}  # fmt: skip
+
+#: Header words that hint at personal columns (values decide where they have a shape).
+HEADER_HINTS = {
+    "name": ("姓名", "名字", "联系人", "受访者姓名", "用户名", "昵称", "户主"),
+    "address": ("住址", "地址", "门牌", "居住地址", "家庭住址"),
+    "wechat": ("微信",),
+    "email": ("邮箱", "电子邮件", "邮件", "email", "Email", "E-mail", "e-mail"),
+    "qq": ("QQ", "qq"),
+    "phone": ("手机", "电话", "联系方式", "手机号"),
+    "id_number": ("身份证", "证件号"),
 }
 
 
+def _luhn(d: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(d)):
+        n = int(ch)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def _digit_kind(raw: str, before: str) -> str | None:
+    """Kind of a run of digits (separators removed), or None for an ordinary number."""
+    d = re.sub(r"[^0-9Xx]", "", raw)
+    intl = raw.lstrip("(").startswith(("+86", "0086"))
+    if intl:
+        d = d[4:] if d.startswith("0086") else d[2:]
+    body = d[:-1] if d[-1:] in "Xx" else d
+    if not body.isdigit():
+        return None
+    if len(d) == 18 and d[:17].isdigit():
+        return "id_number"
+    if d[-1:] in "Xx":
+        return None
+    if len(d) == 11 and re.match(r"1[3-9]", d):
+        return "phone"
+    if len(d) == 15:
+        return "id_number"
+    if 13 <= len(d) <= 19 and _luhn(d):
+        return "bank_card"
+    if d.startswith("0") and 10 <= len(d) <= 12:
+        return "landline"
+    if 5 <= len(d) <= 12 and _CONTACT.search(before):
+        return "contact"
+    return None
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every personal value in ``text``."""
+    t = text.translate(_FOLD)
+    found: list[tuple[int, int, str]] = []
+    for m in _EMAIL.finditer(t):
+        found.append((m.start(), m.end(), "email"))
+    for rx, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
+        for m in rx.finditer(t):
+            found.append((m.start(1), m.end(1), kind))
+    for m in _IPV6.finditer(t):
+        try:
+            ipaddress.IPv6Address(m.group(0))
+        except ValueError:
+            continue
+        found.append((m.start(), m.end(), "ip"))
+    for m in _IPV4.finditer(t):
+        try:
+            ipaddress.IPv4Address(m.group(0))
+        except ValueError:
+            continue
+        found.append((m.start(), m.end(), "ip"))
+    for m in _DIGITS.finditer(t):
+        kind = _digit_kind(m.group(0), t[max(0, m.start() - 8) : m.start()])
+        if kind:
+            found.append((m.start(), m.end(), kind))
+    found.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[int, int, str]] = []
+    for s in found:
+        if merged and s[0] < merged[-1][1]:
+            continue  # inside an earlier value (an e-mail's digits, an id's phone-like part)
+        merged.append(s)
+    return merged
+
+
+def classify(value: object) -> str | None:
+    """Kind of a whole value (``"13812345678"`` → ``"phone"``), or None.
+
+    >>> classify("138 1234 5678"), classify("0731-84123456"), classify("道路很好")
+    ('phone', 'landline', None)
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    spans = _spans(s)
+    if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == len(s):
+        return spans[0][2]
+    return None
+
+
+def scrub_text(text: str) -> str:
+    """Replace every personal value in free text by its kind in brackets.
+
+    >>> scrub_text("联系我 138-1234-5678 或 a.b@qq.com，微信 wx_abc123")
+    '联系我 〔手机号〕 或 〔邮箱〕，微信 〔微信号〕'
+    """
+    spans = _spans(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end, kind in spans:
+        out.append(text[pos:start])
+        out.append(LABELS.get(kind, "〔个人信息〕"))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def detect_column_kind(header: str, values: Iterable[object]) -> str | None:
+    """Kind of personal data a column holds: by the shape of its values (at least half of the
+    non-empty ones), else by a header word for kinds without a shape (name, address, wechat)."""
+    vals = [v for v in values if v is not None and str(v).strip() not in ("", "nan", "<NA>")]
+    if vals:
+        kinds = pd.Series([classify(v) for v in vals[:2000]])
+        top = kinds.value_counts()
+        if len(top) and top.iloc[0] >= 0.5 * min(len(vals), 2000):
+            return str(top.index[0])
+    for kind in ("name", "address", "wechat"):
+        if any(w in header for w in HEADER_HINTS[kind]):
+            return kind
+    return None
+
+
 def mask_value(value: object, kind: str) -> str:
-    """Mask one value: 138****5678, 110***********1234, 张*, 1.2.*.*, other → ***.
+    """Mask one value: 138****5678, 110***********1234, 张**, 1.2.*.*, other → ***.
 
     >>> mask_value("13812345678", "phone"), mask_value("张三丰", "name")
     ('138****5678', '张**')
@@ -32,23 +206,17 @@ def mask_value(value: object, kind: str) -> str:
     if s in ("", "(空)", "（空）", "(跳过)", "（跳过）"):
         return s
     if kind == "phone":
-        d = re.sub(r"\D", "", s)[-11:]
-        return f"{d[:3]}****{d[-4:]}" if len(d) >= 7 else "***"
+        d = re.sub(r"\D", "", s.translate(_FOLD))[-11:]
+        return f"{d[:3]}****{d[-4:]}" if len(d) == 11 else "***"
     if kind == "id_number":
-        return f"{s[:3]}{'*' * (len(s) - 7)}{s[-4:]}" if len(s) > 7 else "***"
+        d = re.sub(r"[^0-9Xx]", "", s.translate(_FOLD))
+        return f"{d[:3]}{'*' * (len(d) - 7)}{d[-4:]}" if len(d) in (15, 18) else "***"
     if kind == "name":
-        return s[0] + "*" * (len(s) - 1)
+        return s[0] + "*" * (len(s) - 1) if len(s) <= 4 else s[0] + "***"
     if kind == "ip":
         parts = s.split(".")
         return ".".join([*parts[:2], "*", "*"]) if len(parts) == 4 else "***"
     return "***"
-
-
-def scrub_text(text: str) -> str:
-    """Mask phone numbers, ID numbers and IPs inside free text (open answers)."""
-    text = PATTERNS["id_number"].sub(lambda m: mask_value(m.group(0), "id_number"), text)
-    text = PATTERNS["phone"].sub(lambda m: mask_value(m.group(0), "phone"), text)
-    return PATTERNS["ip"].sub(lambda m: mask_value(m.group(0), "ip"), text)
 
 
 def mask_frame(df: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:

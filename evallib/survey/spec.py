@@ -95,7 +95,8 @@ class PIISpec(BaseModel):
     """A column holding personal data: by question number or column name."""
 
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["name", "phone", "id_number", "ip", "address", "other"] = "other"
+    kind: Literal["name", "phone", "landline", "id_number", "ip", "address", "email", "wechat",
+                  "qq", "bank_card", "contact", "other"] = "other"  # fmt: skip
     question: int | None = None
     column: str | None = None
 
@@ -141,6 +142,10 @@ class QuestionnaireSpec(BaseModel):
     dimensions: list[Dimension] = Field(default_factory=list)
     groups: list[GroupSpec] = Field(default_factory=list)
     pii: list[PIISpec] = Field(default_factory=list)
+    keep_text: list[str] = Field(
+        default_factory=list,
+        description="free-text columns copied (scrubbed) into 有效答卷.csv; others are left out",
+    )
     quality: Quality = Field(default_factory=Quality)
     margins: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="population counts per group level, for weighting"
