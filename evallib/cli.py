@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -369,6 +370,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("错误：内存不足 (MemoryError)。输入文件可能过大。", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("EVALLIB_DEBUG"):
+            raise
+        print(
+            f"内部错误 (internal error)：{type(exc).__name__}: {exc}\n这是 evallib 的缺陷，"
+            "请连同输入文件报告；设置环境变量 EVALLIB_DEBUG=1 可查看详细信息 (traceback)。",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

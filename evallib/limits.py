@@ -26,7 +26,7 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "max_unzipped_bytes": (1024 * 2**20, "XLSX/DOCX 解压后大小（字节）"),
     "max_rows": (1_048_576, "工作表或 CSV 的行数"),
     "max_columns": (16_384, "工作表或 CSV 的列数"),
-    "max_cells": (60_000_000, "工作表或 CSV 的单元格数（行数 × 列数）"),
+    "max_cells": (20_000_000, "工作表或 CSV 的单元格数（行数 × 列数）"),
     "max_yaml_bytes": (20 * 2**20, "YAML 文件大小（字节）"),
     "max_yaml_depth": (64, "YAML 嵌套层数"),
     "max_yaml_nodes": (2_000_000, "YAML 展开后的节点数（含别名 alias 展开）"),

@@ -100,16 +100,17 @@ def _frame(rows: list[list[Any]], header_idx: int, first_row_no: int) -> pd.Data
         else:
             seen[h] = 0
         names.append(h)
-    data = [list(r[:width]) + [None] * (width - len(r)) for r in body]
+    first = first_row_no + header_idx + 1
+    keep = [i for i, r in enumerate(body) if any(_filled(v) for v in r[:width])]
+    data = [list(body[i][:width]) + [None] * (width - len(body[i])) for i in keep]
     frame = pd.DataFrame(data, columns=names, dtype=object)
     frame.attrs["original_headers"] = dict(zip(names, header, strict=True))
-    frame[ROW] = range(first_row_no + header_idx + 1, first_row_no + header_idx + 1 + len(body))
-    # Drop rows that are entirely empty.
-    values = frame.drop(columns=[ROW])
-    empty = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
-    out = frame.loc[~empty].reset_index(drop=True)
-    out.attrs = dict(frame.attrs)
-    return out
+    frame[ROW] = [first + i for i in keep]  # rows entirely empty are dropped
+    return frame
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and not (isinstance(v, str) and not v.strip())
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> tuple[list[list[Any]], str]:
@@ -123,15 +124,18 @@ def _csv_rows(path: Path, data: bytes, sep: str | None) -> list[list[Any]]:
     """Rows of a CSV file, refusing undecodable, oversized and truncated files."""
     import csv
 
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputDataError("CSV 文件含有空字符 (NUL)，可能不是文本文件或已损坏",
+                             file=str(path), fix="确认导出的是 CSV 文本文件")  # fmt: skip
     try:
         enc = detect_encoding(data)
-    except ValueError:
+        text = data.decode(enc)
+    except (ValueError, UnicodeDecodeError):
         raise InputDataError(
             "无法识别文件编码 (encoding)：既不是 UTF-8 也不是 GBK/GB18030",
             file=str(path),
             fix="在 Excel 中另存为「CSV UTF-8」或 XLSX",
         ) from None
-    text = data.decode(enc)
     if "\x00" in text:
         raise InputDataError("CSV 文件含有空字符 (NUL)，可能不是文本文件或已损坏",
                              file=str(path), fix="确认导出的是 CSV 文本文件")  # fmt: skip

@@ -69,6 +69,10 @@ def load_workbook_bounded(path: str | Path, data: bytes | None = None) -> Any:
     path = Path(path)
     if data is None:
         data = read_bytes_bounded(path)
+    if not data:
+        raise InputDataError(
+            "文件为空 (empty file)", file=str(path), fix="检查是否导出了正确的文件"
+        )
     if path.suffix.lower() == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputDataError(
             "不支持旧版 Excel (.xls) 文件", file=str(path), fix="用 Excel 另存为 .xlsx 后再试"

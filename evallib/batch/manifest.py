@@ -59,6 +59,13 @@ def _records(path: Path) -> list[dict[str, Any]]:
     return read_table(path, header_keywords=_ALIASES["project"]).frame.to_dict("records")
 
 
+def _given(raw: Any) -> bool:
+    """A cell that holds something (not None, not a blank string, not a pandas NaN)."""
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return False
+    return bool(str(raw).strip())
+
+
 def _seed(raw: Any) -> int | None:
     """An integer seed in [0, 2³²) from a cell, or None (NaN, inf, 1.5, text, negative)."""
     try:
@@ -112,7 +119,7 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
         seen[pid] = row
         seed = None
         raw_seed = rec.get(cols["seed"]) if cols["seed"] else None
-        if raw_seed is not None and str(raw_seed).strip() and str(raw_seed) != "nan":
+        if _given(raw_seed):
             seed = _seed(raw_seed)
             if seed is None:
                 probs.append(Problem("随机种子 (seed) 应为 0 到 4294967295 之间的整数",
@@ -121,7 +128,7 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
                 continue
         formats: tuple[str, ...] = ("pdf", "docx", "html")
         raw_f = rec.get(cols["formats"]) if cols["formats"] else None
-        if raw_f is not None and str(raw_f).strip() and str(raw_f) != "nan":
+        if _given(raw_f):
             formats = tuple(f for f in re.split(r"[,，;；、\s]+", str(raw_f)) if f)
             bad = [f for f in formats if f not in ("pdf", "docx", "html")]
             if bad:

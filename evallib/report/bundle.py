@@ -120,7 +120,8 @@ def run_report(
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise ReportError(f"未知的报告格式 {', '.join(unknown)}", fix=f"可选：{', '.join(FORMATS)}")
+        raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
+                          fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
     seed = DEFAULT_SEED if seed is None else _check_seed(seed)
     out = Path(out)
     with output_lock(out):
@@ -187,8 +188,6 @@ def _build(
     project: Path, out: Path, stage: Path, formats: tuple[str, ...], seed: int,
     kernel_name: str, notebook: str | Path | None,
 ) -> BundleResult:  # fmt: skip
-    import nbformat
-
     from ..outdir import publish
 
     timings: dict[str, float] = {}
@@ -196,6 +195,8 @@ def _build(
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     project = project.resolve()
     proj = load_project(project)  # fails here, before any kernel, on a broken project
+    import nbformat  # after validation: a broken project fails without the import cost
+
     nb_in = Path(notebook) if notebook else notebook_path()
     nb_out = stage / "report.ipynb"
     timings["validate"] = time.perf_counter() - t0

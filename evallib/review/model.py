@@ -277,8 +277,6 @@ def read_forms(path: str | Path) -> ReviewInput:
     from ..workbooks import sheet_names
 
     path = Path(path)
-    if not path.is_file():
-        raise InputDataError("文件不存在 (file not found)", file=str(path))
     data = read_bytes_bounded(path)
     names = sheet_names(path, data)
     all_rows, projects = [], []

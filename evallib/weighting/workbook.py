@@ -32,6 +32,7 @@ from ..errors import EvalError, InconsistentJudgementError, InputDataError, Prob
 from ..fileio import load_yaml_text, read_bytes_bounded
 from ..indicators import Indicator, IndicatorSystem, system_from_dict
 from ..inert import workbook_bytes
+from ..outdir import check_name
 from .ahp import DEFAULT_RI, parse_judgement
 from .group import GroupAHPResult, group_ahp
 from .points import ROOT, HierarchyWeights, apply_points, hierarchical
@@ -88,10 +89,14 @@ def _blocks_of(system: IndicatorSystem) -> list[tuple[str, str, list[Indicator]]
 
 def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) -> bytes:
     """The expert workbook for ``system`` as XLSX bytes (write it atomically)."""
-    names = [f"专家{i}" for i in range(1, experts + 1)] if isinstance(experts, int) else list(
-        experts)  # fmt: skip
-    if not names:
-        raise InputDataError("专家人数至少为 1 (experts)")
+    count = experts if isinstance(experts, int) else len(experts)
+    if not 1 <= count <= limits.get("max_experts"):
+        raise InputDataError(
+            f"专家人数 (experts) 应为 1 到 {limits.get('max_experts')}", value=count,
+            fix="德尔菲法、AHP 群决策通常 5–30 位专家",
+        )  # fmt: skip
+    names = [f"专家{i}" for i in range(1, experts + 1)] if isinstance(experts, int) else [
+        check_name(e, what="专家名 (expert)") for e in experts]  # fmt: skip
     wb = Workbook()
     info = wb.active
     info.title = "说明"

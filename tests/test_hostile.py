@@ -1,0 +1,90 @@
+"""The hostile-input suite: every case of tests/hostile_cases.py through the real CLI entry
+point, each in its own process (forked from a server that imported evallib once) with a memory
+limit and a time limit.
+
+A case passes when it gives a result (exit 0) or an EvalError (exit 2) as its expectation says,
+stderr never holds a traceback, an error names the file and says what the case expects, and
+no input file was modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+from pathlib import Path
+
+import pytest
+
+from .hostile_cases import Case, build_cases, run_child
+
+TIME_LIMIT_S = 30  # per case, wall clock (a case takes well under 2 s; bombs must too)
+
+
+@pytest.fixture(scope="module")
+def ctx() -> mp.context.BaseContext:
+    c = mp.get_context("forkserver")
+    c.set_forkserver_preload(["evallib.cli", "evallib.survey", "evallib.review",
+                              "evallib.weighting", "evallib.report", "openpyxl",
+                              "tests.hostile_cases"])  # fmt: skip
+    return c
+
+
+def _lay_out(case: Case, d: Path) -> dict[str, str]:
+    for name, data in case.files.items():
+        p = d / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:
+            p.mkdir()
+        else:
+            p.write_bytes(data)
+    return _hashes(d)
+
+
+def _hashes(d: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(d.rglob("*"))
+        if p.is_file() and not p.relative_to(d).parts[0] == "out"
+        and not p.name.startswith(".")
+    }
+
+
+CASES = build_cases()
+
+
+def test_suite_is_large_enough() -> None:
+    assert len(CASES) >= 150
+    commands = {c.argv[0] for c in CASES}
+    assert {"score", "survey", "report", "weights", "review", "batch", "reproduce",
+            "templates"} <= commands  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input(case: Case, ctx: mp.context.BaseContext, tmp_path: Path) -> None:
+    before = _lay_out(case, tmp_path)
+    out, err = tmp_path / ".stdout", tmp_path / ".stderr"
+    proc = ctx.Process(target=run_child, args=(case.argv, str(tmp_path), case.env, str(out),
+                                            str(err)))  # fmt: skip
+    proc.start()
+    proc.join(TIME_LIMIT_S)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        pytest.fail(f"over the time limit of {TIME_LIMIT_S} s")
+    stderr = err.read_text(encoding="utf-8", errors="replace")
+    stdout = out.read_text(encoding="utf-8", errors="replace")
+    code = proc.exitcode
+    assert "Traceback" not in stderr + stdout, stderr[-3000:]
+    assert code in (0, 1, 2), f"exit {code}: {stderr[-2000:]}"
+    if case.expect == "ok":
+        assert code in case.exit_ok, stderr[-2000:]
+    elif case.expect == "error":
+        assert code == 2, f"expected an EvalError, got exit {code}\n{stdout[-1500:]}"
+    if code == 2:
+        assert stderr.startswith("错误 ("), stderr
+        assert "文件" in stderr or "值" in stderr, stderr  # names where the problem is
+    for word in case.must_say:
+        assert word in stderr + stdout, f"{word!r} not in: {stderr[-1500:]}"
+    assert _hashes(tmp_path) == before, "an input file was modified"
+    escaped = Path("/tmp/evallib-escaped")
+    assert not escaped.exists()
