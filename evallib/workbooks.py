@@ -127,7 +127,12 @@ def _parser_class() -> type:
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell = super().parse_cell(element)
-            if element.find(FORMULA_TAG) is not None and element.find(VALUE_TAG) is None:
+            # No <v>, or an empty <v> on a non-string result (what openpyxl and other writers
+            # that do not calculate leave); Excel writes t="str" for an empty-string result.
+            if element.find(FORMULA_TAG) is not None and (
+                element.find(VALUE_TAG) is None
+                or (not element.findtext(VALUE_TAG) and element.get("t") != "str")
+            ):
                 self.uncached.append(element.get("r") or f"R{cell['row']}C{cell['column']}")
             return cell
 

@@ -46,10 +46,15 @@ def answers_frame(data: SurveyData, rows: np.ndarray | None = None) -> pd.DataFr
         masked = mask_frame(data.pii.iloc[idx].reset_index(drop=True), kinds)
         for col in masked.columns:
             out[f"{col}（已脱敏）"] = masked[col].to_numpy()
-    for col in _kept_text(data):
-        out[f"{col}（已去除个人信息）"] = [
-            scrub_text(str(v)) if pd.notna(v) else "" for v in data.extra[col].iloc[idx]
-        ]
+    kept = _kept_text(data)
+    if kept:
+        kinds = data.pii.attrs.get("kinds", {})
+        shapeless = [c for c in data.pii.columns if kinds.get(c) in ("name", "address", "other")]
+        known = {str(v).strip() for c in shapeless for v in data.pii[c].dropna()}
+        for col in kept:
+            out[f"{col}（已去除个人信息）"] = [
+                scrub_text(str(v), known) if pd.notna(v) else "" for v in data.extra[col].iloc[idx]
+            ]
     return out
 
 

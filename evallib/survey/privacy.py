@@ -54,12 +54,29 @@ _WECHAT = re.compile(
     r"(?:微信号?|wx|vx|WeChat|wechat|weixin)[号\s:：是为]*([A-Za-z][-_A-Za-z0-9]{5,19})"
 )
 _QQ = re.compile(r"(?:QQ|qq|扣扣)[号码\s:：是为]*(\d{5,12})")
+_CJK = "\u4e00-\u9fff"
+_ADDRESS = re.compile(
+    rf"(?:[{_CJK}]{{1,12}}(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|社区))*"
+    rf"[{_CJK}A-Za-z0-9]{{0,20}}(?:路|街|巷|道|大道|胡同|弄|组)\d+(?:号|弄)"
+    rf"(?:[{_CJK}]{{0,10}}[\dA-Za-z一二三四五六七八九十]+(?:栋|幢|座|号楼|单元|室|楼|层|户))*"
+)
+#: Common surnames (single and compound) — a name introduced in free text starts with one.
+_SURNAMES = (
+    "欧阳|诸葛|司马|上官|东方|皇甫|令狐|慕容|公孙|夏侯|"
+    "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤柳易常温康施文牛樊葛邢安齐庞颜倪包殷洪岳聂章鲁伍翟谷兰房尤苗喻柏梅胥]"
+)
+_SELF_NAME = re.compile(
+    rf"(?:我叫|我是|本人|姓名[:：]?|名字[:：]?|联系人[:：]?)\s*((?:{_SURNAMES})[{_CJK}]{{1,2}}?)"
+    r"(?=[，,。；;、\s(（]|$)"
+)
 _CONTACT = re.compile(r"(?:电话|联系|座机|tel|Tel|TEL|号码)[^\d]{0,6}$")
 
 LABELS = {
     "phone": "〔手机号〕", "landline": "〔电话〕", "id_number": "〔身份证号〕",
     "bank_card": "〔银行卡号〕", "email": "〔邮箱〕", "ip": "〔IP〕", "wechat": "〔微信号〕",
-    "qq": "〔QQ号〕", "contact": "〔联系方式〕",
+    "qq": "〔QQ号〕", "contact": "〔联系方式〕", "address": "〔地址〕", "name": "〔姓名〕",
 }  # fmt: skip
 
 #: Header words that hint at personal columns (values decide where they have a shape).
@@ -116,6 +133,13 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for m in _EMAIL.finditer(t):
         found.append((m.start(), m.end(), "email"))
+    for m in _ADDRESS.finditer(t):
+        start = m.start()
+        while start < m.end() and t[start] in "住在于位家是":
+            start += 1  # "住湖南省…": the verb is not part of the address
+        found.append((start, m.end(), "address"))
+    for m in _SELF_NAME.finditer(t):
+        found.append((m.start(1), m.end(1), "name"))
     for rx, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
         for m in rx.finditer(t):
             found.append((m.start(1), m.end(1), kind))
@@ -161,12 +185,19 @@ def classify(value: object) -> str | None:
     return None
 
 
-def scrub_text(text: str) -> str:
+def scrub_text(text: str, known: Iterable[str] = ()) -> str:
     """Replace every personal value in free text by its kind in brackets.
+
+    ``known`` are values the export holds in personal columns (names, addresses of the
+    respondents); wherever they occur in the text they are replaced too.
 
     >>> scrub_text("联系我 138-1234-5678 或 a.b@qq.com，微信 wx_abc123")
     '联系我 〔手机号〕 或 〔邮箱〕，微信 〔微信号〕'
+    >>> scrub_text("我叫王小明，住长沙市岳麓区麓山路12号3栋。我是本村村民")
+    '我叫〔姓名〕，住〔地址〕。我是本村村民'
     """
+    for value in sorted({k for k in known if len(k) >= 2}, key=len, reverse=True):
+        text = text.replace(value, "〔个人信息〕")
     spans = _spans(text)
     if not spans:
         return text
@@ -191,6 +222,12 @@ def detect_column_kind(header: str, values: Iterable[object]) -> str | None:
     for kind in ("name", "address", "wechat"):
         if any(w in header for w in HEADER_HINTS[kind]):
             return kind
+    loose = {"qq": r"\d{5,12}", "contact": r"[\d\s()+\-]{5,20}"}
+    for kind, hint in (("qq", "qq"), ("contact", "phone")):
+        if vals and any(w in header for w in HEADER_HINTS[hint]):
+            s = pd.Series([str(v).strip() for v in vals[:2000]])
+            if s.str.fullmatch(loose[kind]).mean() >= 0.5:
+                return kind
     return None
 
 
