@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import limits
 from .errors import (
     EvalError,
     IndicatorSystemError,
@@ -419,6 +420,12 @@ def system_from_dict(data: Any, *, source: str | None = None) -> IndicatorSystem
             )
         raise IndicatorSystemError(problems=probs) from None
     system.source = source
+    n = sum(1 for _ in system.walk())
+    if n > limits.get("max_indicators"):
+        raise IndicatorSystemError(
+            f"指标体系有 {n:,} 个指标：超过{limits.describe('max_indicators')}", file=source,
+            fix="检查文件是否为指标体系",
+        )  # fmt: skip
     return system.validate_all()
 
 

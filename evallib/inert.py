@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pandas as pd
@@ -80,13 +80,20 @@ def csv_bytes(df: pd.DataFrame, *, index: bool = False) -> bytes:
     )
 
 
-def neutralise_workbook(wb: Any) -> int:
+def neutralise_workbook(wb: Any, own_formulas: Collection[tuple[str, str]] = ()) -> int:
     """Turn every formula or formula-like text cell of an openpyxl workbook into literal text
-    shown as typed (string cell + ``quotePrefix``).  Returns the number of cells changed."""
+    shown as typed (string cell + ``quotePrefix``).  Returns the number of cells changed.
+
+    ``own_formulas`` lists (sheet title, coordinate) of formulas evallib itself built from cell
+    references only (the reciprocal cells of the expert template); they stay formulas.
+    """
+    keep = set(own_formulas)
     n = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
+                if keep and (ws.title, cell.coordinate) in keep:
+                    continue
                 v = cell.value
                 if cell.data_type == "f" or is_dangerous(v):
                     cell.value = str(v)
@@ -96,11 +103,11 @@ def neutralise_workbook(wb: Any) -> int:
     return n
 
 
-def workbook_bytes(wb: Any) -> bytes:
+def workbook_bytes(wb: Any, own_formulas: Collection[tuple[str, str]] = ()) -> bytes:
     """Bytes of an openpyxl workbook: neutralised, saved, with fixed zip timestamps."""
     from .fileio import deterministic_zip
 
-    neutralise_workbook(wb)
+    neutralise_workbook(wb, own_formulas)
     buf = io.BytesIO()
     wb.save(buf)
     return deterministic_zip(buf.getvalue())

@@ -97,6 +97,7 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
         )  # fmt: skip
     names = [f"专家{i}" for i in range(1, experts + 1)] if isinstance(experts, int) else [
         check_name(e, what="专家名 (expert)") for e in experts]  # fmt: skip
+    own: set[tuple[str, str]] = set()  # the reciprocal formulas evallib writes
     wb = Workbook()
     info = wb.active
     info.title = "说明"
@@ -147,6 +148,7 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
                     else:
                         upper = f"{get_column_letter(3 + i)}{r + 2 + j}"
                         cell.value = f'=IF({upper}="","",1/{upper})'
+                        own.add((ws.title, cell.coordinate))
                         cell.fill = _GREY
                         cell.number_format = "0.000"
             r += n + 3
@@ -161,7 +163,7 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
     for k in range(0, len(text), 30000):
         meta.append(["system", text[k : k + 30000]])
     wb.properties.created = wb.properties.modified = _FIXED_TIME
-    return workbook_bytes(wb)
+    return workbook_bytes(wb, own_formulas=own)
 
 
 def read_workbook(path: str | Path) -> Judgements:
@@ -229,7 +231,7 @@ def read_workbook(path: str | Path) -> Judgements:
                 fix=f"恢复该工作表；现有工作表：{', '.join(s for s in names if s != META)}",
             ))  # fmt: skip
             continue
-        ws = read_sheet(path, expert, data=data)
+        ws = read_sheet(path, expert, data=data, allow_uncached=True)  # reciprocals: unread
         starts = {
             str(ws.cell(r, 2)): r
             for r in range(1, ws.max_row + 1)
@@ -248,6 +250,11 @@ def read_workbook(path: str | Path) -> Judgements:
                     value = ws.cell(r0 + 2 + i, 3 + j)
                     ref = f"{get_column_letter(3 + j)}{r0 + 2 + i}"
                     what = f"单元格 {ref}（{children[i].name} 对 {children[j].name}）"
+                    if ref in ws.uncached_formulas:
+                        probs.append(Problem(
+                            f"{what} 是公式但没有计算结果", file=str(path), sheet=expert,
+                            column=ref, fix="用 Excel/WPS 打开并保存，或直接填写数值"))  # fmt: skip
+                        continue
                     if value is None or str(value).strip() == "":
                         probs.append(Problem(f"{what} 未填写", file=str(path), sheet=expert,
                                              column=ref, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
