@@ -63,6 +63,17 @@ class Case:
     must_say: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     exit_ok: tuple[int, ...] = (0,)
+    # For a result: the slot whose clean inputs must give the same numbers, and the output
+    # file that holds them.
+    same_as: str | None = None
+    result_file: str | None = None
+
+
+#: slot → the output holding its numbers (compared without provenance and hashes)
+RESULT_FILES = {
+    "score": "out/result.json", "survey": "out/survey_summary.json",
+    "weights-ahp": "out/weights.json", "review": "out/summary.json",
+}  # fmt: skip
 
 
 def _base() -> dict[str, Callable[[], bytes]]:
@@ -274,8 +285,36 @@ def _slot_cases(base: dict[str, Callable[[], bytes]]) -> list[Case]:
                 files[target] = b'"only text"\n'
             if name == "uncached-formula" and slot == "weights-ahp":
                 expect, must = "ok", ()  # the formula lies on the 说明 sheet, never read
-            cases.append(Case(f"{slot}/{name}", list(argv), files, expect, must, dict(env)))
+            result = next((f for k, f in RESULT_FILES.items() if slot.startswith(k)), None)
+            cases.append(Case(f"{slot}/{name}", list(argv), files, expect, must, dict(env),
+                              same_as=slot if expect != "error" else None,
+                              result_file=result))  # fmt: skip
     return cases
+
+
+def baseline(slot: str) -> Case:
+    """The slot's command on its clean inputs."""
+    argv, needs, _, _, _ = SLOTS[slot]
+    base = _base()
+    result = next((f for k, f in RESULT_FILES.items() if slot.startswith(k)), None)
+    return Case(f"{slot}/baseline", list(argv), {n: base[n]() for n in needs}, "ok",
+                result_file=result)  # fmt: skip
+
+
+def numbers(path: Path) -> object:
+    """The numbers of a result file: JSON without provenance, hashes, paths and file names."""
+    import json
+
+    drop = {"provenance", "inputs", "sha256", "source", "file", "path", "versions"}
+
+    def clean(x: object) -> object:
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items() if k not in drop}
+        if isinstance(x, list):
+            return [clean(v) for v in x]
+        return x
+
+    return clean(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .hostile_cases import Case, build_cases, run_child
+from .hostile_cases import Case, baseline, build_cases, numbers, run_child
 
 TIME_LIMIT_S = 30  # per case, wall clock (a case takes well under 2 s; bombs must too)
 
@@ -59,21 +59,42 @@ def test_suite_is_large_enough() -> None:
             "templates"} <= commands  # fmt: skip
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_input(case: Case, ctx: mp.context.BaseContext, tmp_path: Path) -> None:
-    before = _lay_out(case, tmp_path)
-    out, err = tmp_path / ".stdout", tmp_path / ".stderr"
-    proc = ctx.Process(target=run_child, args=(case.argv, str(tmp_path), case.env, str(out),
-                                            str(err)))  # fmt: skip
+def _run(case: Case, ctx: mp.context.BaseContext, d: Path) -> tuple[int | None, str, str]:
+    out, err = d / ".stdout", d / ".stderr"
+    proc = ctx.Process(target=run_child, args=(case.argv, str(d), case.env, str(out),
+                                               str(err)))  # fmt: skip
     proc.start()
     proc.join(TIME_LIMIT_S)
     if proc.is_alive():
         proc.kill()
         proc.join()
         pytest.fail(f"over the time limit of {TIME_LIMIT_S} s")
-    stderr = err.read_text(encoding="utf-8", errors="replace")
-    stdout = out.read_text(encoding="utf-8", errors="replace")
-    code = proc.exitcode
+    return (proc.exitcode, out.read_text(encoding="utf-8", errors="replace"),
+            err.read_text(encoding="utf-8", errors="replace"))  # fmt: skip
+
+
+_BASELINES: dict[str, object] = {}
+
+
+def _baseline_numbers(slot: str, ctx: mp.context.BaseContext, root: Path) -> object:
+    if slot not in _BASELINES:
+        case = baseline(slot)
+        d = root / f"baseline-{slot}"
+        d.mkdir()
+        _lay_out(case, d)
+        code, _, stderr = _run(case, ctx, d)
+        assert code == 0, stderr
+        _BASELINES[slot] = numbers(d / case.result_file)
+    return _BASELINES[slot]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input(
+    case: Case, ctx: mp.context.BaseContext, tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:  # fmt: skip
+    before = _lay_out(case, tmp_path)
+    code, stdout, stderr = _run(case, ctx, tmp_path)
     assert "Traceback" not in stderr + stdout, stderr[-3000:]
     assert code in (0, 1, 2), f"exit {code}: {stderr[-2000:]}"
     if case.expect == "ok":
@@ -85,6 +106,10 @@ def test_hostile_input(case: Case, ctx: mp.context.BaseContext, tmp_path: Path) 
         assert "文件" in stderr or "值" in stderr, stderr  # names where the problem is
     for word in case.must_say:
         assert word in stderr + stdout, f"{word!r} not in: {stderr[-1500:]}"
+    if code == 0 and case.same_as and case.result_file:
+        # a result must be the correct one: the numbers of the clean inputs
+        root = tmp_path_factory.getbasetemp()
+        assert numbers(tmp_path / case.result_file) == _baseline_numbers(case.same_as, ctx, root)
     assert _hashes(tmp_path) == before, "an input file was modified"
     escaped = Path("/tmp/evallib-escaped")
     assert not escaped.exists()

@@ -163,6 +163,7 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory, server: tuple[str, lis
     system["indicators"][0]["children"][0]["name"] = "项目立项" + pl[3]
     system["indicators"][0]["children"][0]["children"][0]["name"] = "立项依据" + pl[1]
     system["indicators"][1]["children"][0]["children"][0]["name"] = "=HYPERLINK(\"x\",\"y\")"
+    system["indicators"][3]["name"] = "效益" + pl[5]  # a 一级 name: cover, TOC, headings, charts
     (d / "system.yaml").write_text(yaml.safe_dump(system, allow_unicode=True), "utf-8")
     project = yaml.safe_load((DEMO / "project.yaml").read_text("utf-8"))
     pr = project["project"]

@@ -271,6 +271,18 @@ def _cell_right(row: list[Any], i: int) -> Any:
     return None
 
 
+def _check_not_a_form(cells: list[list[Any]], path: Path, sheet: str) -> None:
+    """A sheet without an indicator area is skipped, unless it looks like a form (then the
+    form is damaged and skipping it would drop a project silently)."""
+    texts = {str(v).strip() for row in cells[:60] for v in row if v is not None}
+    if any("自评表" in t for t in texts) or {"项目名称", "三级指标"} & texts:
+        raise InputDataError(
+            "该工作表像是自评表，但找不到指标区域（表头含「三级指标」「得分」）",
+            file=str(path), sheet=sheet,
+            fix="检查表头是否被合并或删除；不是自评表的工作表请改名或删除其中的表名",
+        )  # fmt: skip
+
+
 def read_forms(path: str | Path) -> ReviewInput:
     """Read per-project forms: one sheet per project, laid out as the 自评表 (RULES.md §7)."""
     from ..tables import _read_xlsx
@@ -282,6 +294,7 @@ def read_forms(path: str | Path) -> ReviewInput:
     all_rows, projects = [], []
     for sheet in names:
         cells, _ = _read_xlsx(path, data, sheet)
+        n_before = len(all_rows)
         info: dict[str, Any] = {"project_id": sheet, "source": f"{path}#{sheet}"}
         header = None
         fund_header = None
@@ -332,6 +345,9 @@ def read_forms(path: str | Path) -> ReviewInput:
                 all_rows.append((info, rec))
             elif texts and texts[0] in ("自评等级", "评价等级"):
                 info["grade"] = _cell_right(row, 0)
+        if len(all_rows) == n_before:
+            _check_not_a_form(cells, path, sheet)
+            continue  # a cover or notes sheet
         projects.append(info)
     if not all_rows:
         raise InputDataError(
