@@ -22,6 +22,7 @@ from .evidence import load_evidence
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .indicators import load_system
 from .inert import frames_xlsx
+from .outdir import output_lock
 from .results import Provenance
 from .scoring import evaluate
 
@@ -54,8 +55,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     print(result.summary_text())
     if args.out:
         out = Path(args.out)
-        atomic_write_text(out / "result.json", json_text)
-        atomic_write_bytes(out / "评分表.xlsx", xlsx)
+        with output_lock(out):
+            atomic_write_text(out / "result.json", json_text)
+            atomic_write_bytes(out / "评分表.xlsx", xlsx)
         print(f"\n已写出：{out / 'result.json'}，{out / '评分表.xlsx'}")
     return 0
 
@@ -114,12 +116,11 @@ def _cmd_weights(args: argparse.Namespace) -> int:
                             "判断矩阵": res.block_table()})  # fmt: skip
         payload = res.to_dict()
         payload["provenance"] = Provenance(inputs=_inputs(args.workbook)).to_dict()
-        atomic_write_bytes(out / "权重结果.xlsx", xlsx)
-        atomic_write_text(
-            out / "weights.json",
-            json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n",
-        )
-        atomic_write_text(out / "指标体系_赋权.yaml", new_system.to_yaml())
+        js = json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2)
+        with output_lock(out):
+            atomic_write_bytes(out / "权重结果.xlsx", xlsx)
+            atomic_write_text(out / "weights.json", js + "\n")
+            atomic_write_text(out / "指标体系_赋权.yaml", new_system.to_yaml())
         names = "，".join(
             str(out / f) for f in ("权重结果.xlsx", "weights.json", "指标体系_赋权.yaml")
         )
@@ -148,7 +149,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
             f"\n提示：以下列未用于计分（已原样保留、脱敏后输出）：{'、'.join(data.unmatched_columns)}"
         )
     if args.out:
-        paths = write_outputs(result, data, args.out)
+        with output_lock(args.out):
+            paths = write_outputs(result, data, args.out)
         print("\n已写出：" + "，".join(str(p) for p in paths))
     return 0
 
@@ -198,7 +200,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         worst = s.sort_values(["errors", "warnings"], ascending=False).head(10)
         print(worst.rename(columns=SUMMARY_ZH).to_string(index=False))
     if args.out:
-        paths = write_outputs(res, args.out)
+        with output_lock(args.out):
+            paths = write_outputs(res, args.out)
         print("\n已写出：" + "，".join(str(p) for p in paths))
     return 0
 

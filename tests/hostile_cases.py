@@ -9,7 +9,7 @@ exit 0, outputs written) or fails (``error``: exit 2 with an EvalError naming th
 ``any`` accepts either but still forbids a traceback, an exit code other than 0/1/2, a time-
 or memory-limit breach and a modified input.
 
-Run ``python tests/hostile_cases.py`` to list the cases.
+Run ``python -m tests.hostile_cases`` to list the cases.
 """
 
 from __future__ import annotations
@@ -24,33 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .samples import EVIDENCE, SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "survey_data" / "demo"
 DATA = ROOT / "tests" / "data"
-
-SYSTEM = """\
-name: 测试体系
-total: 100
-indicators:
-  - code: "1"
-    name: 产出
-    points: 60
-    children:
-      - {code: "1.1", name: 完成率, points: 30, target: "≥95%", rule: positive}
-      - {code: "1.2", name: 服务人次, points: 30, target: "≥735人次", rule: positive}
-  - code: "2"
-    name: 效益
-    points: 40
-    children:
-      - {code: "2.1", name: 社会效益, points: 40, rule: qualitative}
-"""
-EVIDENCE = """\
-indicators:
-  "1.1": {actual: "96%"}
-  "1.2": {actual: "800人次"}
-  "2.1": {actual: 达成年度指标}
-"""
-
 
 @dataclass
 class Case:
@@ -346,6 +324,20 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
         c.append(Case(f"weights/experts-{n}", ["weights", "template", "system.yaml",
                       "--experts", n, "--out", "out/x.xlsx"], {"system.yaml": SYSTEM.encode()},
                       "error", ("专家",)))  # fmt: skip
+    survey_cli = ["survey", "spec.yaml", "survey.xlsx"]
+    for label, extra, word in (("trim-nan", ["--trim", "nan", "3"], "trim"),
+                               ("trim-reversed", ["--trim", "5", "1"], "trim"),
+                               ("seed-negative", ["--seed", "-1"], "seed")):  # fmt: skip
+        c.append(Case(f"survey/{label}", survey_cli + extra, {"spec.yaml": spec.encode(),
+                      **survey}, "error", (word,)))  # fmt: skip
+    ahp = ["weights", "ahp", "experts.xlsx"]
+    for label, extra, word in (("threshold-nan", ["--threshold", "nan"], "threshold"),
+                               ("total-inf", ["--total", "inf"], "total"),
+                               ("decimals-1000", ["--decimals", "1000"], "decimals")):  # fmt: skip
+        c.append(Case(f"weights-ahp/{label}", ahp + extra,
+                      {"experts.xlsx": base["experts.xlsx"]()}, "error", (word,)))  # fmt: skip
+    c.append(Case("score/too-many-indicators", score, sys_ev, "error", ("上限",),
+                  {"EVALLIB_MAX_INDICATORS": "3"}))  # fmt: skip
     c.append(Case("batch/workers-0", ["batch", "batch.csv", "--out", "out", "--workers", "0"],
                   {"batch.csv": base["batch.csv"](), **proj}, "error", ("workers",)))
     # --- paths

@@ -12,28 +12,8 @@ from openpyxl import Workbook
 
 from evallib.cli import main
 
-SYSTEM = """\
-name: 测试体系
-total: 100
-indicators:
-  - code: "1"
-    name: 产出
-    points: 60
-    children:
-      - {code: "1.1", name: 完成率, points: 30, target: "≥95%", rule: positive}
-      - {code: "1.2", name: 服务人次, points: 30, target: "≥735人次", rule: positive}
-  - code: "2"
-    name: 效益
-    points: 40
-    children:
-      - {code: "2.1", name: 社会效益, points: 40, rule: qualitative}
-"""
-EVIDENCE = """\
-indicators:
-  "1.1": {actual: "96%"}
-  "1.2": {actual: "800人次"}
-  "2.1": {actual: 达成年度指标}
-"""
+from .samples import EVIDENCE, SYSTEM
+
 XL_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值"]
 XL_ROWS = [["产出", "数量", "完成率", 60, "≥95%"], ["效益", "社会效益", "群众满意", 40, "有效"]]
 

@@ -28,6 +28,7 @@ weights
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -278,6 +279,20 @@ class SurveyResult:
         )
 
 
+def _check_options(seed: int, trim: tuple[float, float] | None) -> None:
+    from ..errors import ConfigError
+
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ConfigError("随机种子 (seed) 应为 0 到 4294967295 之间的整数", value=seed)
+    if trim is not None:
+        low, high = trim
+        if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= 1 <= high):
+            raise ConfigError(
+                "权重截尾 (trim) 应满足 0 < 下限 ≤ 1 ≤ 上限，且为有限数", value=trim,
+                fix="例如 --trim 0.3 3",
+            )  # fmt: skip
+
+
 def analyze(
     data: SurveyData,
     *,
@@ -309,6 +324,7 @@ def analyze(
     """
     spec = data.spec
     seed = spec.seed if seed is None else seed
+    _check_options(seed, trim)
     cl = cleaning if cleaning is not None else clean(data)
     keep = cl.keep
     if not keep.any():

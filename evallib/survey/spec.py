@@ -152,7 +152,7 @@ class QuestionnaireSpec(BaseModel):
     )
     confidence: float = Field(0.95, gt=0, lt=1)
     margin_of_error: float = Field(0.05, gt=0, lt=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0, lt=2**32)
 
     @model_validator(mode="after")
     def _check(self) -> QuestionnaireSpec:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -367,6 +368,19 @@ class WorkbookWeights:
         }  # fmt: skip
 
 
+def _check_options(threshold: float, total: float | None, decimals: int) -> None:
+    from ..errors import ConfigError
+
+    if not (math.isfinite(threshold) and 0 < threshold < 1):
+        raise ConfigError("一致性比率阈值 (threshold) 应在 0 与 1 之间", value=threshold,
+                          fix="通常取 0.10")  # fmt: skip
+    if total is not None and not (math.isfinite(total) and 0 < total <= 10_000):
+        raise ConfigError("总分 (total) 应为 0 到 10000 之间的有限数", value=total,
+                          fix="通常取 100")  # fmt: skip
+    if not 0 <= decimals <= 6:
+        raise ConfigError("分值小数位 (decimals) 应为 0 到 6", value=decimals)
+
+
 def weigh_workbook(
     judgements: Judgements,
     *,
@@ -379,6 +393,7 @@ def weigh_workbook(
     decimals: int = 0,
 ) -> WorkbookWeights:
     """Group AHP per block, global weights and 分值 (largest remainder at every level)."""
+    _check_options(threshold, total, decimals)
     groups: dict[str, GroupAHPResult] = {}
     probs: list[Problem] = []
     for b in judgements.blocks:
