@@ -362,6 +362,17 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     c.append(Case("survey/text-respondent-id", ["survey", "spec.yaml", "survey.csv"],
                   {"spec.yaml": spec.encode(), "survey.csv": _text_ids(base["survey.csv"]())},
                   "error", ("序号",)))  # fmt: skip
+    sav = _sav(base["survey.csv"]())
+    for label, body, word in (("garbage", GARBAGE, "SPSS"), ("empty", b"", "为空"),
+                              ("truncated", sav[: len(sav) // 3], "SPSS"),
+                              ("header-only", sav[:64], "SPSS")):  # fmt: skip
+        c.append(Case(f"survey-sav/{label}", ["survey", "spec.yaml", "survey.sav"],
+                      {"spec.yaml": spec.encode(), "survey.sav": body}, "error", (word,)))
+    c.append(Case("survey-sav/valid", ["survey", "spec.yaml", "survey.sav", "--out", "out"],
+                  {"spec.yaml": spec.encode(), "survey.sav": sav}, "ok"))  # fmt: skip
+    c.append(Case("survey-sav/rows-limit", ["survey", "spec.yaml", "survey.sav"],
+                  {"spec.yaml": spec.encode(), "survey.sav": sav}, "error", ("上限",),
+                  {"EVALLIB_MAX_ROWS": "10"}))  # fmt: skip
     c.append(Case("survey/unknown-sheet", ["survey", "spec.yaml", "survey.xlsx", "--sheet", "无"],
                   {"spec.yaml": spec.encode(), **survey}, "error", ("工作表",)))  # fmt: skip
     # --- expert workbook internals
@@ -389,6 +400,22 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     c.append(Case("templates/unknown", ["templates", "show", "no_such_template"], {}, "error",
                   ("no_such_template",)))  # fmt: skip
     return c
+
+
+def _sav(csv: bytes) -> bytes:
+    """The demo survey as an SPSS file (question texts as variable labels)."""
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    text = pd.read_csv(io.BytesIO(csv), encoding="gb18030", dtype=str)
+    df = text.copy()
+    df.columns = [f"V{i}" for i in range(len(df.columns))]
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "s.sav"
+        pyreadstat.write_sav(df, str(p), column_labels=list(text.columns))
+        return p.read_bytes()
 
 
 def _text_ids(csv: bytes) -> bytes:

@@ -439,7 +439,25 @@ def _read_sav(path: Path) -> pd.DataFrame:
             file=str(path),
             fix="pip install 'evallib[spss]'，或在 SPSS 中另存为 CSV",
         ) from None
-    df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    from .. import limits
+    from ..fileio import read_bytes_bounded
+
+    data = read_bytes_bounded(path)  # missing, a folder, over the size limit
+    if not data:
+        raise InputDataError("文件为空 (empty file)", file=str(path))
+    try:
+        _, head = pyreadstat.read_sav(str(path), metadataonly=True)
+        if head.number_rows is not None and head.number_rows > limits.get("max_rows"):
+            raise InputDataError(f"SPSS 文件行数超过{limits.describe('max_rows')}",
+                                 file=str(path))  # fmt: skip
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    except InputDataError:
+        raise
+    except Exception as exc:  # pyreadstat's ReadstatError and friends on a damaged file
+        raise InputDataError(
+            f"无法作为 SPSS (.sav) 文件读取：{exc}", file=str(path),
+            fix="在 SPSS 中重新保存，或另存为 CSV/XLSX 后导入",
+        ) from None  # fmt: skip
     # SPSS variable names are short (Q5_1); the exported question texts are the labels.
     labels = [lab or name for name, lab in zip(df.columns, meta.column_labels or [], strict=False)]
     if len(labels) == len(df.columns):
