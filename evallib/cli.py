@@ -171,7 +171,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .report import reproduce
 
-    r = reproduce(args.bundle)
+    r = reproduce(args.bundle, from_originals=args.originals)
     print(r.summary_zh())
     return 0 if r.identical else 1
 
@@ -357,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("reproduce", help="按运行包重新计算并与原结果比对")
     rp.add_argument("bundle", help="运行包目录（evallib report 的输出目录）")
+    rp.add_argument("--originals", action="store_true",
+                    help="按原始输入文件（而非运行包中的副本）重新计算，检查生成报告后是否有改动")
     rp.set_defaults(func=_cmd_reproduce)
     return p
 

@@ -129,7 +129,24 @@ class ProjectFile(BaseModel):
         if self.survey:
             out["survey_spec"] = self.resolve(self.survey.spec)
             out["survey_data"] = self.resolve(self.survey.data)
+        out.update(_evidence_surveys(out["evidence"]))
         return out
+
+
+def _evidence_surveys(evidence: Path) -> dict[str, Path]:
+    """Survey files an evidence YAML references (``survey: {spec, data}`` on an item)."""
+    if evidence.suffix.lower() not in (".yaml", ".yml") or not evidence.is_file():
+        return {}
+    data = read_yaml(evidence)
+    items = data.get("indicators", data.get("指标")) if isinstance(data, dict) else None
+    out: dict[str, Path] = {}
+    for key, item in (items or {}).items() if isinstance(items, dict) else []:
+        ref = item.get("survey", item.get("满意度调查")) if isinstance(item, dict) else None
+        if isinstance(ref, dict):
+            for role in ("spec", "data"):
+                if isinstance(ref.get(role), str):
+                    out[f"evidence_survey_{role}:{key}"] = (evidence.parent / ref[role]).resolve()
+    return out
 
 
 def load_project(path: str | Path, *, check: bool = True) -> ProjectFile:

@@ -388,7 +388,10 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     # --- bundles
     for label, body in (("manifest-not-json", b"{not json"), ("manifest-list", b"[1, 2]"),
                         ("manifest-empty", b""), ("manifest-deep", b"[" * 100000 + b"]" * 100000),
-                        ("manifest-path-escape", _manifest_escape())):  # fmt: skip
+                        ("manifest-path-escape", _manifest_escape()),
+                        ("manifest-input-escape", _manifest_escape(input_file="../../etc/passwd")),
+                        ("manifest-project-escape",
+                         _manifest_escape(project="/etc/passwd", bundle=2))):  # fmt: skip
         c.append(Case(f"reproduce/{label}", ["reproduce", "bundle"], {
             "bundle/manifest.json": body, "bundle/result.json": b"{}"}, "error",
             ("manifest",)))  # fmt: skip
@@ -442,11 +445,15 @@ def _edit_meta(xlsx: bytes, key: str, value: str) -> bytes:
     return buf.getvalue()
 
 
-def _manifest_escape() -> bytes:
+def _manifest_escape(input_file: str | None = None, project: str = "x.yaml",
+                     bundle: int = 1) -> bytes:  # fmt: skip
     import json
 
-    return json.dumps({"inputs": {}, "params": {"project": "x.yaml", "seed": 1, "formats": []},
-                       "outputs": {"pdf": {"file": "../../../etc/passwd", "sha256": "0"}}}
+    inputs = {"evidence": {"file": input_file, "sha256": "0"}} if input_file else {}
+    out_file = "result.json" if input_file or bundle == 2 else "../../../etc/passwd"
+    return json.dumps({"bundle": bundle, "inputs": inputs,
+                       "params": {"project": project, "seed": 1, "formats": []},
+                       "outputs": {"pdf": {"file": out_file, "sha256": "0"}}}
                       ).encode()  # fmt: skip
 
 

@@ -143,22 +143,57 @@ def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir:
     same = ev.read_bytes()
     ev.write_bytes(same.replace(b"2745.6", b"2745.7", 1))  # rate still rounds to 91.52 %
     try:
-        r1 = reproduce(bundle)
+        # the bundle still reproduces from its own copies; the drift is pointed out
+        r0 = reproduce(bundle)
+        assert r0.identical and any("evidence" in n for n in r0.notes)
+        r1 = reproduce(bundle, from_originals=True)
         assert not r1.identical and any("evidence" in c for c in r1.changed_inputs)
         assert not any("total" in d for d in r1.differences)  # scores unchanged: said so
     finally:
         ev.write_bytes(same)
-    ev = demo_dir / "evidence.yaml"
     original = ev.read_bytes()
     try:
         # one byte: 2745.6 → 2545.6 (execution rate 91.52 % → 84.85 %)
         ev.write_bytes(original.replace(b"2745.6", b"2545.6", 1))
-        r2 = reproduce(bundle)
+        r2 = reproduce(bundle, from_originals=True)
         assert not r2.identical
         assert any("evidence" in c for c in r2.changed_inputs)
         assert any("total" in d or "score" in d for d in r2.differences)
     finally:
         ev.write_bytes(original)
+
+
+def test_bundle_reproduces_after_being_moved(bundle: Path, tmp_path: Path) -> None:
+    """Zip the bundle, unpack it elsewhere, remove the original inputs: still identical."""
+    import zipfile
+
+    m = json.loads((bundle / "manifest.json").read_text("utf-8"))
+    assert m["bundle"] == 2 and m["params"]["project"].startswith("inputs/")
+    copies = [i["file"] for i in m["inputs"].values() if "file" in i]
+    assert {Path(c).name for c in copies} >= {"project.yaml", "evidence.yaml", "spec.yaml",
+                                              "问卷星_按选项文本.xlsx"}  # fmt: skip
+    for info in m["inputs"].values():  # no absolute path is needed to find an input
+        assert "path" not in info
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for p in bundle.rglob("*"):
+            z.write(p, p.relative_to(bundle))
+    moved = tmp_path / "elsewhere" / "底稿"
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(moved)
+    originals = sorted({Path(i["original"]) for i in m["inputs"].values() if "original" in i})
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    for k, p in enumerate(originals):  # the original inputs are gone
+        shutil.move(p, hidden / f"{k}{p.suffix}")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "evallib.cli", "reproduce", str(moved)],
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.stdout.startswith("复核结果：一致")
+    finally:
+        for k, p in enumerate(originals):
+            shutil.move(hidden / f"{k}{p.suffix}", p)
 
 
 def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_path: Path) -> None:

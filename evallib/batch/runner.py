@@ -59,14 +59,19 @@ def bundle_complete(bundle: Path, item: BatchItem) -> bool:
         return False
     params = m.get("params", {})
     if (
-        params.get("project") != str(Path(item.project).resolve())
+        params.get("original_project", params.get("project")) != str(Path(item.project).resolve())
         or params.get("seed") != (item.seed if item.seed is not None else DEFAULT_SEED)
         or tuple(params.get("formats", ())) != tuple(item.formats)
     ):
         return False
+    from ..report.bundle import _evallib_file
+
     for info in m.get("inputs", {}).values():
-        p = Path(info["path"])
-        if not p.is_file() or sha256_file(p) != info["sha256"]:
+        if not isinstance(info, dict):
+            return False
+        where = info.get("original") or info.get("path")
+        p = Path(where) if where else _evallib_file(str(info.get("evallib", "")))
+        if p is None or not p.is_file() or sha256_file(p) != info.get("sha256"):
             return False
     for info in m.get("outputs", {}).values():
         p = bundle / info["file"]

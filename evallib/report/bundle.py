@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import platform
 import shutil
 import tempfile
@@ -91,7 +92,7 @@ def _executed_payload(nb: Any, nb_path: Path) -> dict[str, Any]:
 
 
 #: Files a bundle folder may hold (anything else in ``--out`` is never overwritten).
-BUNDLE_FILES = ("report.ipynb", "result.json", "manifest.json", "error.log",
+BUNDLE_FILES = ("report.ipynb", "result.json", "manifest.json", "error.log", "inputs",
                 *OUTPUT_NAMES.values())  # fmt: skip
 
 
@@ -184,6 +185,61 @@ def _convert(nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...]) -> di
     return files
 
 
+def _evallib_inputs(nb_in: Path) -> dict[str, dict[str, str]]:
+    """The files evallib itself supplies (notebook, report look), located by name so that a
+    bundle moved to another machine finds them in that machine's evallib."""
+    from .render import template_dir
+
+    out = {}
+    if nb_in.resolve() == notebook_path().resolve():
+        out["notebook"] = {"evallib": "notebook", "sha256": sha256_file(nb_in)}
+    else:  # a notebook of the user's: copied like any input
+        out["notebook"] = {"path": str(nb_in), "sha256": sha256_file(nb_in)}
+    for p in sorted(template_dir().iterdir()):
+        out[f"template:{p.name}"] = {"evallib": f"report_template:{p.name}",
+                                     "sha256": sha256_file(p)}  # fmt: skip
+    return out
+
+
+def _evallib_file(ref: str) -> Path | None:
+    """Where an evallib-supplied input of a manifest is on this machine."""
+    from .. import templates
+    from .render import template_dir
+
+    kind, _, name = ref.partition(":")
+    if kind == "notebook":
+        return notebook_path()
+    if kind == "report_template":
+        return template_dir() / name
+    if kind == "indicator_template" and name in templates.names():
+        return templates.path(name)
+    return None
+
+
+def _copy_inputs(
+    files: dict[str, Path], project: Path, stage: Path
+) -> tuple[dict[str, dict[str, str]], str]:
+    """Copy every user input into ``stage/inputs``, keeping their layout relative to each other
+    (so the project file's relative references still resolve); return the manifest entries
+    and the copied project file's path relative to the bundle."""
+    from .. import templates
+
+    shipped = {k: p for k, p in files.items() if k == "system" and p.stem in templates.names()
+               and p.resolve() == templates.path(p.stem).resolve()}  # fmt: skip
+    user = {k: p.resolve() for k, p in files.items() if k not in shipped}
+    root = Path(os.path.commonpath([str(p.parent) for p in user.values()]))
+    out: dict[str, dict[str, str]] = {}
+    for k, p in user.items():
+        rel = "inputs/" + p.relative_to(root).as_posix()
+        dest = stage / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, dest)
+        out[k] = {"file": rel, "original": str(p), "sha256": sha256_file(dest)}
+    for k, p in shipped.items():
+        out[k] = {"evallib": f"indicator_template:{p.stem}", "sha256": sha256_file(p)}
+    return out, "inputs/" + project.resolve().relative_to(root).as_posix()
+
+
 def _build(
     project: Path, out: Path, stage: Path, formats: tuple[str, ...], seed: int,
     kernel_name: str, notebook: str | Path | None,
@@ -218,17 +274,14 @@ def _build(
     files["result"] = atomic_write_text(stage / "result.json", result_text)
     files.update(_convert(nb, nb_out, stage, formats))
     timings["convert"] = time.perf_counter() - t2
-    inputs = {k: {"path": str(p), "sha256": sha256_file(p)} for k, p in proj.input_files().items()}
-    inputs["notebook"] = {"path": str(nb_in), "sha256": sha256_file(nb_in)}
-    from .render import template_dir
-
-    for p in sorted(template_dir().iterdir()):
-        inputs[f"template:{p.name}"] = {"path": str(p), "sha256": sha256_file(p)}
+    inputs, project_copy = _copy_inputs(proj.input_files(), project, stage)
+    inputs.update(_evallib_inputs(nb_in))
     manifest = {
-        "bundle": 1,
+        "bundle": 2,
         "inputs": inputs,
         "params": {
-            "project": str(project),
+            "project": project_copy,
+            "original_project": str(project),
             "seed": seed,
             "formats": list(formats),
             "kernel": kernel_name,
@@ -261,21 +314,29 @@ class ReproduceResult:
     changed_inputs: list[str]
     differences: list[str]
     changed_outputs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def summary_zh(self) -> str:
+        tail = [f"  提示：{n}" for n in self.notes]
         if self.identical:
-            return "复核结果：一致（输入文件、报告文件与得分均与运行包一致）"
+            return "\n".join(["复核结果：一致（输入文件、报告文件与得分均与运行包一致）", *tail])
         lines = ["复核结果：存在差异"]
         lines += [f"  输入文件已改变：{x}" for x in self.changed_inputs]
         lines += [f"  运行包文件已改变：{x}" for x in self.changed_outputs]
         lines += [f"  结果不同：{x}" for x in self.differences]
-        return "\n".join(lines)
+        return "\n".join(lines + tail)
 
 
 class _FileRef(BaseModel):
+    """An input: a copy in the bundle (``file``), a file evallib supplies (``evallib``), or,
+    in bundles of format 1, an absolute ``path``."""
+
     model_config = ConfigDict(extra="ignore")
-    path: str
     sha256: str
+    file: str | None = None
+    evallib: str | None = None
+    path: str | None = None
+    original: str | None = None
 
 
 class _OutputRef(BaseModel):
@@ -287,6 +348,7 @@ class _OutputRef(BaseModel):
 class _Params(BaseModel):
     model_config = ConfigDict(extra="ignore")
     project: str
+    original_project: str | None = None
     seed: int
     formats: list[str]
     kernel: str = "python3"
@@ -294,6 +356,7 @@ class _Params(BaseModel):
 
 class _Manifest(BaseModel):
     model_config = ConfigDict(extra="ignore")
+    bundle: int = 1
     inputs: dict[str, _FileRef]
     outputs: dict[str, _OutputRef]
     params: _Params
@@ -322,17 +385,41 @@ def load_manifest(bundle: Path) -> _Manifest:
         ) from None  # fmt: skip
     for key, ref in m.outputs.items():
         check_name(ref.file, what="运行包清单中的文件名", file=str(mpath), column=key)
+    for key, iref in m.inputs.items():
+        if iref.file is not None and not _inside(bundle, iref.file):
+            raise ReportError("运行包清单中的输入副本路径超出运行包", file=str(mpath), column=key,
+                              value=iref.file, fix="用 evallib report 重新生成运行包")  # fmt: skip
+    if m.bundle >= 2 and not _inside(bundle, m.params.project):
+        raise ReportError("运行包清单中的项目文件路径超出运行包", file=str(mpath),
+                          column="params.project", value=m.params.project)  # fmt: skip
     return m
 
 
+def _inside(bundle: Path, rel: str) -> bool:
+    """``rel`` is a relative path that stays inside ``bundle``."""
+    p = Path(rel)
+    return not p.is_absolute() and (bundle / p).resolve().is_relative_to(bundle.resolve())
+
+
+def _input_path(bundle: Path, ref: _FileRef) -> Path | None:
+    if ref.file is not None:
+        return bundle / ref.file
+    if ref.evallib is not None:
+        return _evallib_file(ref.evallib)
+    return Path(ref.path) if ref.path else None
+
+
 def _changed_files(bundle: Path, m: _Manifest) -> tuple[list[str], list[str]]:
+    """Inputs (the bundle's copies, evallib's own files) and bundle outputs whose SHA-256 is
+    not the recorded one, or that are missing."""
     changed_in, changed_out = [], []
     for name, ref in m.inputs.items():
-        p = Path(ref.path)
-        if not p.is_file():
-            changed_in.append(f"{name}（{p}，文件已不存在）")
+        p = _input_path(bundle, ref)
+        shown = ref.file or (f"evallib 自带文件 {ref.evallib}" if ref.evallib else str(p))
+        if p is None or not p.is_file():
+            changed_in.append(f"{name}（{shown}，文件已不存在）")
         elif sha256_file(p) != ref.sha256:
-            changed_in.append(f"{name}（{p}）")
+            changed_in.append(f"{name}（{shown}）")
     for _name, ref in m.outputs.items():
         p = bundle / ref.file
         if not p.is_file():
@@ -340,6 +427,17 @@ def _changed_files(bundle: Path, m: _Manifest) -> tuple[list[str], list[str]]:
         elif sha256_file(p) != ref.sha256:
             changed_out.append(f"{ref.file}（内容已改变）")
     return changed_in, changed_out
+
+
+def changed_originals(m: _Manifest) -> list[str]:
+    """Original input files (where the copies came from) that still exist and have changed
+    since the run: the report no longer reflects them."""
+    out = []
+    for name, ref in m.inputs.items():
+        if ref.original and Path(ref.original).is_file():
+            if sha256_file(Path(ref.original)) != ref.sha256:
+                out.append(f"{name}（{ref.original}）")
+    return out
 
 
 def _flatten(x: Any, prefix: str = "") -> dict[str, Any]:
@@ -357,34 +455,52 @@ def _flatten(x: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: x}
 
 
-def reproduce(bundle: str | Path, *, kernel_name: str = "python3") -> ReproduceResult:
-    """Check a bundle: every file its manifest lists (inputs, notebook, templates, reports,
-    ``result.json``) by SHA-256, then re-run it and compare the numbers.
+def reproduce(
+    bundle: str | Path, *, kernel_name: str = "python3", from_originals: bool = False
+) -> ReproduceResult:
+    """Check a bundle: every file its manifest lists (the copies of the inputs, evallib's own
+    notebook and templates, the reports, ``result.json``) by SHA-256, then re-run it from its
+    copies and compare the numbers.  The bundle may have been moved or copied to another
+    machine: nothing outside it is needed but evallib.
+
+    With ``from_originals`` the run uses the original input files instead (has anything changed
+    since the report?), and every original that changed is listed.
 
     Reports each file that changed or is missing and each number that differs.
     """
     bundle = Path(bundle)
     m = load_manifest(bundle)
     changed, changed_out = _changed_files(bundle, m)
+    project = Path(m.params.project)
+    if m.bundle >= 2:
+        project = bundle / m.params.project
+        if from_originals:
+            changed = [c for c in changed if "evallib 自带文件" in c] + changed_originals(m)
+            project = Path(m.params.original_project or m.params.project)
     result_path = bundle / "result.json"
-    if any(not Path(r.path).is_file() for r in m.inputs.values()):
-        return ReproduceResult(False, changed, ["输入文件缺失，无法重新计算"], changed_out)
+    notes = [] if from_originals or m.bundle < 2 else [
+        f"原始输入文件在生成运行包后已修改：{c}（复核使用运行包中的副本；加 --originals "
+        "按原始文件重新计算）" for c in changed_originals(m)]  # fmt: skip
+    if not project.is_file() or _missing_inputs(bundle, m, from_originals):
+        return ReproduceResult(False, changed, ["输入文件缺失，无法重新计算"], changed_out, notes)
     tmp = Path(tempfile.mkdtemp(prefix="evallib-reproduce-"))
     try:
-        run_report(m.params.project, tmp / "b", formats=("html",), seed=m.params.seed,
+        run_report(project, tmp / "b", formats=("html",), seed=m.params.seed,
                    kernel_name=kernel_name)  # fmt: skip
         new_bytes = (tmp / "b" / "result.json").read_bytes()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if not result_path.is_file():
-        return ReproduceResult(False, changed, ["result.json 已不存在，无法比对得分"], changed_out)
+        return ReproduceResult(False, changed, ["result.json 已不存在，无法比对得分"], changed_out,
+                               notes)  # fmt: skip
     old_bytes = result_path.read_bytes()
     if new_bytes == old_bytes:
-        return ReproduceResult(not changed and not changed_out, changed, [], changed_out)
+        return ReproduceResult(not changed and not changed_out, changed, [], changed_out, notes)
     try:
         old = json.loads(old_bytes)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        return ReproduceResult(False, changed, ["result.json 已损坏，无法比对得分"], changed_out)
+        return ReproduceResult(False, changed, ["result.json 已损坏，无法比对得分"], changed_out,
+                               notes)  # fmt: skip
     new = json.loads(new_bytes)
     fo, fn = _flatten(old), _flatten(new)
     diffs = []
@@ -394,4 +510,15 @@ def reproduce(bundle: str | Path, *, kernel_name: str = "python3") -> ReproduceR
         if fo.get(k) != fn.get(k):
             diffs.append(f"{k}: {fo.get(k)!r} → {fn.get(k)!r}")
     more = [f"……另有 {len(diffs) - 50} 处"] if len(diffs) > 50 else []
-    return ReproduceResult(False, changed, diffs[:50] + more, changed_out)
+    return ReproduceResult(False, changed, diffs[:50] + more, changed_out, notes)
+
+
+def _missing_inputs(bundle: Path, m: _Manifest, from_originals: bool) -> bool:
+    for r in m.inputs.values():
+        if from_originals and r.original:
+            p: Path | None = Path(r.original)
+        else:
+            p = _input_path(bundle, r)
+        if p is None or not p.is_file():
+            return True
+    return False
