@@ -145,10 +145,10 @@ def _xml_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def frames_xlsx(
-    sheets: Mapping[str, pd.DataFrame], *, index: bool | Mapping[str, bool] = False,
-    width: float | None = None,
-) -> bytes:  # fmt: skip
-    """An XLSX workbook with one sheet per DataFrame, every cell inert; deterministic bytes.
+    sheets: Mapping[str, pd.DataFrame], *, index: bool | Mapping[str, bool] = False
+) -> bytes:
+    """An XLSX workbook with one sheet per DataFrame, every cell inert, every sheet in the one
+    table look of :func:`evallib.xlsx_style.style_table`; deterministic bytes.
 
     Parameters
     ----------
@@ -156,10 +156,8 @@ def frames_xlsx(
         Names are made valid and unique with :func:`safe_sheet_name`.
     index : bool or mapping of sheet name → bool
         Write the index (all sheets, or per sheet).
-    width : float, optional
-        Column width for every column.
     """
-    from openpyxl.utils import get_column_letter
+    from .xlsx_style import style_table
 
     buf = io.BytesIO()
     taken: set[str] = set()
@@ -168,10 +166,7 @@ def frames_xlsx(
             sheet = safe_sheet_name(name, taken)
             with_index = index.get(name, False) if isinstance(index, Mapping) else index
             _xml_safe(df).to_excel(xw, sheet_name=sheet, index=with_index)
-            if width:
-                ws = xw.sheets[sheet]
-                for j in range(1, ws.max_column + 1):
-                    ws.column_dimensions[get_column_letter(j)].width = width
+            style_table(xw.sheets[sheet], 1)
         neutralise_workbook(xw.book)
     from .fileio import deterministic_zip
 

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .xlsx_style import fit_print, style_table
+
 if TYPE_CHECKING:
     from .results import EvaluationResult
 
@@ -92,11 +94,11 @@ def score_workbook(result: EvaluationResult) -> bytes:
         for j in range(1, ncol + 1):
             ws.cell(rr, j).border = _BORDER
             ws.cell(rr, j).font = Font(bold=True)
-    widths = [14] * len(parents) + [22, 8, 14, 14, 8, 50]
-    for j, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
+    style_table(ws, header_row=2)
+    for j, w in enumerate([14] * len(parents) + [22, 8, 14, 14, 8, 50], 1):  # at least these
+        col = ws.column_dimensions[get_column_letter(j)]
+        col.width = max(col.width or 0, w)
+    fit_print(ws, header_row=2)
 
     ws2 = wb.create_sheet("分项得分")
     for j, h in enumerate(["指标编码", "指标名称", "层级", "分值", "得分", "扣分"], 1):
@@ -104,6 +106,8 @@ def score_workbook(result: EvaluationResult) -> bytes:
     for i, r in enumerate(result.subtotals.to_dict("records"), 2):
         for j, k in enumerate(["code", "name", "level", "points", "score", "lost"], 1):
             ws2.cell(i, j, r[k])
+
+    style_table(ws2, header_row=1)
 
     ws3 = wb.create_sheet("说明")
     notes: list[tuple[str, Any]] = [
@@ -121,11 +125,10 @@ def score_workbook(result: EvaluationResult) -> bytes:
     notes += [("提示", w) for w in result.warnings]
     notes += [(f"输入文件 SHA-256：{k}", v) for k, v in result.provenance.inputs.items()]
     notes += [(f"版本：{k}", v) for k, v in result.provenance.versions.items()]
-    for i, (k, v) in enumerate(notes, 1):
+    for i, (k, v) in enumerate([("项目", "内容"), *notes], 1):
         ws3.cell(i, 1, k)
         ws3.cell(i, 2, v)
-    ws3.column_dimensions["A"].width = 30
-    ws3.column_dimensions["B"].width = 80
+    style_table(ws3, header_row=1)
     # Fixed workbook properties so the bytes depend on the content only.
     import datetime as _dt
 

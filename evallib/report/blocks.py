@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..present import is_rate_column
+
 __all__ = ["BLOCKS_MIME", "RESULT_MIME", "Payload", "Section", "fmt_cell", "table_block"]
 
 BLOCKS_MIME = "application/vnd.evallib.blocks+json"
@@ -30,11 +32,7 @@ def fmt_cell(v: Any, col: str = "") -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float | int) and not isinstance(v, bool):
-        if (
-            any(w in col for w in ("率", "比例", "share"))
-            and abs(v) <= 1.0001
-            and "得分" not in col
-        ):
+        if is_rate_column(col) and abs(v) <= 1.0001:
             return f"{v:.2%}"
         if isinstance(v, float):
             return f"{v:.2f}" if v != int(v) or "分" in col or "权重" in col else f"{v:.0f}"

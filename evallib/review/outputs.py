@@ -35,7 +35,7 @@ def _variant_zh(v: str) -> str:
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    return frames_xlsx(sheets, width=14)
+    return frames_xlsx(sheets)
 
 
 def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 200) -> list[Path]:

@@ -34,6 +34,7 @@ from ..fileio import load_yaml_text, read_bytes_bounded
 from ..indicators import Indicator, IndicatorSystem, system_from_dict
 from ..inert import workbook_bytes
 from ..outdir import check_name
+from ..xlsx_style import fit_print
 from .ahp import DEFAULT_RI, parse_judgement
 from .group import GroupAHPResult, group_ahp
 from .points import ROOT, HierarchyWeights, apply_points, hierarchical
@@ -157,6 +158,8 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
         ws.column_dimensions["B"].width = 22
         for j in range(3, 3 + max((len(b[2]) for b in blocks), default=0)):
             ws.column_dimensions[get_column_letter(j)].width = 14
+    for sheet in wb.worksheets:
+        fit_print(sheet, header_row=None)
     meta = wb.create_sheet(META)
     meta.sheet_state = "hidden"
     meta.append(["experts", json.dumps(names, ensure_ascii=False)])

@@ -1,0 +1,81 @@
+"""Every workbook evallib writes has the one table look: bold frozen header, columns at least
+as wide as their Chinese header, numbers numeric with number formats (rates as %), printed
+one page wide."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from evallib.cli import main
+from evallib.present import display_width, is_rate_column
+
+from .conftest import DEMO_EVIDENCE, ROOT
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("books")
+    demo = ROOT / "survey_data" / "demo"
+    assert main(["score", "key_project", str(DEMO_EVIDENCE), "--out", str(d / "score")]) == 0
+    assert main(["survey", str(demo / "spec.yaml"), str(demo / "问卷星_按选项文本.xlsx"),
+                 "--out", str(d / "survey")]) == 0  # fmt: skip
+    assert main(["review", str(ROOT / "survey_data/review/复核样本_长表.csv"), "--out",
+                 str(d / "review")]) == 0  # fmt: skip
+    assert main(["weights", "ahp", str(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx"),
+                 "--out", str(d / "weights")]) == 0  # fmt: skip
+    from evallib.batch.manifest import BatchItem
+    from evallib.batch.runner import _write_outputs
+
+    summary = pd.DataFrame([{"id": "A", "project": "a.yaml", "status": "failed", "total": None,
+                             "grade": None, "duration": 1.5, "attempts": 1, "bundle": "x",
+                             "error": "缺少证据文件"}])  # fmt: skip
+    (d / "batch").mkdir()
+    _write_outputs(summary, d / "batch", [BatchItem("A", "a.yaml")])
+    return {
+        "评分表": d / "score" / "评分表.xlsx",
+        "满意度分析": d / "survey" / "满意度分析.xlsx",
+        "复核汇总": d / "review" / "复核汇总.xlsx",
+        "复核明细": d / "review" / "复核明细.xlsx",
+        "权重结果": d / "weights" / "权重结果.xlsx",
+        "批量汇总": d / "batch" / "batch_summary.xlsx",
+    }
+
+
+BOOKS = ["评分表", "满意度分析", "复核汇总", "复核明细", "权重结果", "批量汇总"]
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_every_sheet_has_the_table_look(workbooks: dict[str, Path], name: str) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(workbooks[name].read_bytes()))
+    for ws in wb.worksheets:
+        header_row = 2 if ws.title == "评分表" else 1
+        headers = [ws.cell(header_row, j).value for j in range(1, ws.max_column + 1)]
+        assert all(ws.cell(header_row, j).font.b for j in range(1, ws.max_column + 1)), ws.title
+        assert ws.freeze_panes == f"A{header_row + 1}", (ws.title, ws.freeze_panes)
+        for j, h in enumerate(headers, 1):
+            width = ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
+            assert width >= display_width(h or ""), (ws.title, h, width)
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows
+        for row in ws.iter_rows(min_row=header_row + 1):
+            for c in row:
+                h = str(headers[c.column - 1] or "")
+                if isinstance(c.value, float) and c.value != int(c.value):
+                    assert c.number_format != "General", (ws.title, h, c.coordinate, c.value)
+                if isinstance(c.value, float) and is_rate_column(h) and abs(c.value) <= 1:
+                    assert c.number_format == "0.00%", (ws.title, h, c.coordinate)
+
+
+def test_rates_are_numbers_shown_as_percent(workbooks: dict[str, Path]) -> None:
+    wb = openpyxl.load_workbook(workbooks["满意度分析"])
+    ws = wb["题目"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("满意率") + 1
+    cell = ws.cell(2, col)
+    assert isinstance(cell.value, float) and 0 <= cell.value <= 1
+    assert cell.number_format == "0.00%"
