@@ -23,14 +23,21 @@ MAX_WIDTH = 50  # characters; longer text wraps
 _SAMPLE_ROWS = 2000  # rows looked at for widths
 
 
-def _number_format(header: str, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if is_rate_column(header) and abs(value) <= 1.0001:
-        return "0.00%"
-    if isinstance(value, float) and value != int(value):
-        return "0.00"
-    return None
+def _column_formats(ws: Any, header_row: int, headers: list[str]) -> list[str | None]:
+    """One number format per column: 0.00% for rate columns, 0.00 where any value has
+    decimals (so a column does not mix -2 and 0.17), none for whole numbers and text."""
+    has_decimals = [False] * len(headers)
+    is_number = [False] * len(headers)
+    last = min(ws.max_row, header_row + _SAMPLE_ROWS)
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=last, values_only=True):
+        for j, v in enumerate(row[: len(headers)]):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                is_number[j] = True
+                has_decimals[j] |= isinstance(v, float) and v != int(v)
+    out: list[str | None] = []
+    for h, num, dec in zip(headers, is_number, has_decimals, strict=True):
+        out.append("0.00%" if num and is_rate_column(h) else "0.00" if dec else None)
+    return out
 
 
 def style_table(ws: Any, header_row: int = 1, *, widths: bool = True) -> None:
@@ -45,14 +52,16 @@ def style_table(ws: Any, header_row: int = 1, *, widths: bool = True) -> None:
         c.border = BORDER
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     longest = [display_width(h) for h in headers]
+    formats = _column_formats(ws, header_row, headers)
     last = min(ws.max_row, header_row + _SAMPLE_ROWS)
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
         for j, c in enumerate(row):
             if j >= ncol:
                 break
-            fmt = _number_format(headers[j], c.value)
-            if fmt:
-                c.number_format = fmt
+            v = c.value
+            if formats[j] and isinstance(v, int | float) and not isinstance(v, bool):
+                if formats[j] != "0.00%" or abs(v) <= 1.0001:
+                    c.number_format = formats[j]
             if c.row <= last and c.value is not None:
                 shown = f"{c.value:.2f}" if isinstance(c.value, float) else c.value
                 w = display_width(shown)
@@ -63,7 +72,23 @@ def style_table(ws: Any, header_row: int = 1, *, widths: bool = True) -> None:
         for j, w in enumerate(longest, 1):
             header_w = display_width(headers[j - 1])
             ws.column_dimensions[get_column_letter(j)].width = max(w, header_w) + 2
+    _row_heights(ws, header_row, ncol)
     fit_print(ws, header_row)
+
+
+def _row_heights(ws: Any, header_row: int, ncol: int) -> None:
+    """Rows tall enough for their wrapped text (spreadsheet programs do not always grow them
+    when opening a file, and wrapped lines then overlap)."""
+    widths = [(ws.column_dimensions[get_column_letter(j)].width or 9) - 1
+              for j in range(1, ncol + 1)]  # fmt: skip
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
+        lines = 1
+        for c in row[:ncol]:
+            if c.value is not None and c.alignment is not None and c.alignment.wrap_text:
+                per_line = max(int(widths[c.column - 1] * 0.85), 1)  # glyphs run wider
+                lines = max(lines, -(-display_width(c.value) // per_line))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * min(lines, 20)
 
 
 def fit_print(ws: Any, header_row: int | None = 1) -> None:
