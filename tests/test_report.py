@@ -119,11 +119,22 @@ def test_docx_has_headings_and_score_table(bundle: Path) -> None:
     result = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
     leaves = result["evaluation"]["indicators"]
     score = [t for t in doc.tables if "扣分原因" in [c.text for c in t.rows[0].cells]]
-    assert len(score) == 1 and len(score[0].rows) == len(leaves) + 1
-    header = [c.text for c in score[0].rows[0].cells]
+    assert len(score) == 1 and len(score[0].rows) == len(leaves) + 1 + 2  # + 合计, 评价等级
+    table = score[0]
+    header = [c.text for c in table.rows[0].cells]
     assert header[:3] == ["一级指标", "二级指标", "三级指标"]
-    by_name = {r.cells[2].text: r.cells[6].text for r in score[0].rows[1:]}
+    by_name = {r.cells[2].text: r.cells[6].text for r in table.rows[1:-2]}
     assert by_name["服务对象满意度"] == "7.95"
+    # 一级/二级 merged down their rows: one vertically merged cell per 一级 (决策 … 效益)
+    starts = [tc for tc in table._tbl.iter(qn("w:tc"))
+              if (vm := tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")) is not None
+              and vm.get(qn("w:val")) == "restart"]  # fmt: skip
+    assert len(starts) >= 4
+    assert table.rows[1].cells[0].text == "决策（15分）"
+    assert table.rows[-2].cells[0].text == "合计" and table.rows[-2].cells[6].text == "89.12"
+    assert table.rows[-1].cells[0].text == "评价等级" and table.rows[-1].cells[6].text == "良"
+    widths = {table.columns[j].width for j in range(len(header))}
+    assert len(widths) > 3  # columns fitted, not all equal
     east = doc.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
     assert east == "宋体"
     assert doc.inline_shapes  # charts are pictures
@@ -132,6 +143,7 @@ def test_docx_has_headings_and_score_table(bundle: Path) -> None:
 def test_html_report(bundle: Path) -> None:
     html = (bundle / "报告.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and "Noto Sans CJK SC" in html
+    assert '<td rowspan="' in html and '<tr class="total"><td colspan="3">合计</td>' in html
     assert all(h in html for h in OUTLINE)
     assert "import" not in html.split("<main>")[1]  # no code cells
 

@@ -41,15 +41,44 @@ def fmt_cell(v: Any, col: str = "") -> str:
 
 
 def table_block(
-    df: pd.DataFrame, caption: str = "", *, index: bool = False, widths: list[float] | None = None
-) -> dict[str, Any]:
-    """A table block from a DataFrame (cells formatted with :func:`fmt_cell`)."""
+    df: pd.DataFrame, caption: str = "", *, index: bool = False,
+    widths: list[float] | None = None, merge: int = 0, foot: list[list[str]] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A table block from a DataFrame (cells formatted with :func:`fmt_cell`).
+
+    ``merge``: the first ``merge`` columns are hierarchical labels (一级/二级指标) whose runs of
+    equal values are shown as one merged cell.  ``foot``: closing rows (合计, 评价等级) whose
+    first cell spans the label columns (``merge + 1``).
+    """
     d = df.reset_index() if index else df
     cols = [str(c) for c in d.columns]
     rows = [
         [fmt_cell(v, c) for v, c in zip(r, cols, strict=True)] for r in d.itertuples(index=False)
     ]
-    return {"type": "table", "caption": caption, "columns": cols, "rows": rows, "widths": widths}
+    return {"type": "table", "caption": caption, "columns": cols, "rows": rows, "widths": widths,
+            "merge": merge, "foot": foot or []}  # fmt: skip
+
+
+def row_spans(rows: list[list[str]], merge: int) -> list[list[int]]:
+    """Row span of every cell: n ≥ 1 where a merged run starts, 0 where a cell is covered, 1
+    elsewhere.  A run in column j continues while columns 0..j keep their (non-empty) values.
+
+    >>> row_spans([["决策", "立项"], ["决策", "立项"], ["决策", "目标"], ["", ""]], 2)
+    [[3, 2], [0, 0], [0, 1], [1, 1]]
+    """
+    spans = [[1] * len(r) for r in rows]
+    for j in range(min(merge, len(rows[0]) if rows else 0)):
+        i = 0
+        while i < len(rows):
+            k = i + 1
+            key = rows[i][: j + 1]
+            while k < len(rows) and rows[i][j] and rows[k][: j + 1] == key:
+                k += 1
+            spans[i][j] = k - i
+            for m in range(i + 1, k):
+                spans[m][j] = 0
+            i = k
+    return spans
 
 
 def _fig_png(fig: Any) -> str:
@@ -78,13 +107,9 @@ def blocks_html(blocks: list[dict[str, Any]]) -> str:
                 cols += "</colgroup>"
                 style = ' style="table-layout: fixed"'
             head = "".join(f"<th>{html.escape(c)}</th>" for c in b["columns"])
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>"
-                for r in b["rows"]
-            )
             out.append(
                 f'<table class="report-table"{style}>{cap}{cols}<thead><tr>{head}</tr>'
-                f"</thead><tbody>{body}</tbody></table>"
+                f"</thead><tbody>{_body_html(b)}</tbody></table>"
             )
         elif t == "image":
             cap = html.escape(b.get("caption", ""))
@@ -94,6 +119,25 @@ def blocks_html(blocks: list[dict[str, Any]]) -> str:
                 f"<figcaption>{cap}</figcaption></figure>"
             )
     return "\n".join(out)
+
+
+def _body_html(b: dict[str, Any]) -> str:
+    spans = row_spans(b["rows"], int(b.get("merge") or 0))
+    body = []
+    for r, sp in zip(b["rows"], spans, strict=True):
+        cells = []
+        for v, n in zip(r, sp, strict=True):
+            if n == 0:
+                continue
+            attr = f' rowspan="{n}"' if n > 1 else ""
+            cells.append(f"<td{attr}>{html.escape(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    span = int(b.get("merge") or 0) + 1
+    for f in b.get("foot") or []:
+        first = f'<td colspan="{span}">{html.escape(f[0])}</td>'
+        body.append('<tr class="total">' + first
+                    + "".join(f"<td>{html.escape(v)}</td>" for v in f[1:]) + "</tr>")  # fmt: skip
+    return "".join(body)
 
 
 @dataclass

@@ -92,7 +92,11 @@ class ReportContext:
                 for r in rows
             ]
         )
-        return s.table(df, "项目资金情况（万元）")
+        s.table(df, "项目资金情况（万元）")
+        return s.para(
+            "注：本表执行率 = 全年执行数 ÷ 全年预算数；评分中“预算执行率”指标的分母按评分口径"
+            "确定，见评分表该指标的扣分原因。"
+        )
 
     def goals(self) -> Section:
         return Section().para(self.project.project.goals or "（项目单位未提供绩效目标说明。）")
@@ -186,14 +190,24 @@ class ReportContext:
 
     def score_table(self) -> Section:
         """附：评分表, on its own page, every leaf with 分值, 得分 and 扣分原因."""
-        sheet = self.result.score_sheet()
+        r = self.result
+        sheet = r.score_sheet()
         n_par = sum(c.endswith("级指标") for c in sheet.columns) - 1
-        widths = [7.0] * n_par + [11.0, 6.0, 8.0, 10.0, 6.0]
+        pts = dict(zip(r.subtotals["name"], r.subtotals["points"], strict=False))
+        for c in sheet.columns[:n_par]:  # 决策（15分）, as on the printed forms
+            sheet[c] = [f"{v}（{pts[v]:g}分）" if v and v in pts else v for v in sheet[c]]
+        widths = [*[7.0, 8.0, 8.0][:n_par], 16.0, 8.0, 8.0, 10.0, 8.0]
         widths.append(100.0 - sum(widths))
+        blanks = [""] * (len(sheet.columns) - n_par - 1)
+        total = [*blanks]
+        total[0], total[3] = f"{r.declared_total:.2f}", f"{r.total:.2f}"
+        grade = [*blanks]
+        grade[3] = r.grade or "未定级"
         return (
             Section()
             .heading("附：绩效评价评分表", 3, new_page=True)
-            .table(sheet, "", widths=widths)
+            .table(sheet, "", widths=widths, merge=n_par,
+                   foot=[["合计", *total], ["评价等级", *grade]])
         )
 
     # ------------------------------------------------------------------ 四、指标分析

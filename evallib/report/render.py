@@ -217,6 +217,59 @@ def _strip_md(text: str) -> str:
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).strip()
 
 
+def _docx_table(doc: Any, b: dict[str, Any]) -> Any:
+    """A Word table for a table block: bold header repeated on every page, merged label cells
+    (rowspans of the block), closing rows whose label spans the label columns, column widths
+    from the block's percentages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    from .blocks import row_spans
+
+    ncol, foot = len(b["columns"]), b.get("foot") or []
+    merge = int(b.get("merge") or 0)
+    table = doc.add_table(rows=1 + len(b["rows"]) + len(foot), cols=ncol)
+    table.style = "Table Grid"
+    for j, c in enumerate(b["columns"]):
+        cell = table.rows[0].cells[j]
+        cell.text = c
+        for r in cell.paragraphs[0].runs:
+            r.bold = True
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    hdr = OxmlElement("w:tblHeader")  # repeat the header row on every page
+    hdr.set(qn("w:val"), "true")
+    trpr.append(hdr)
+    spans = row_spans(b["rows"], merge)
+    for i, (row, sp) in enumerate(zip(b["rows"], spans, strict=True), 1):
+        for j, v in enumerate(row):
+            if sp[j]:
+                table.cell(i, j).text = v
+    for i, sp in enumerate(spans, 1):
+        for j, n in enumerate(sp):
+            if n > 1:
+                table.cell(i, j).merge(table.cell(i + n - 1, j))
+    first = 1 + len(b["rows"])
+    for k, f in enumerate(foot):
+        row = first + k
+        label = table.cell(row, 0).merge(table.cell(row, merge)) if merge else table.cell(row, 0)
+        label.text = f[0]
+        for j, v in enumerate(f[1:], merge + 1):
+            table.cell(row, j).text = v
+        for c in table.rows[row].cells:
+            for p in c.paragraphs:
+                for r in p.runs:
+                    r.bold = True
+    if b.get("widths"):
+        table.autofit = False
+        for j, w in enumerate(b["widths"][:ncol]):
+            width = Cm(16.6 * float(w) / 100)
+            table.columns[j].width = width  # the grid (what LibreOffice and WPS follow)
+            for row in table.rows:
+                row.cells[j].width = width  # each cell (what Word follows)
+    return table
+
+
 def render_docx(nb: Any) -> bytes:
     """Word report: headings as Word heading styles, tables as real Word tables with a
     repeated header row, East Asian fonts set (宋体 body, 黑体 headings)."""
@@ -278,20 +331,7 @@ def render_docx(nb: Any) -> bytes:
             if b.get("caption"):
                 cap = doc.add_paragraph()
                 cap.add_run(b["caption"]).bold = True
-            table = doc.add_table(rows=1 + len(b["rows"]), cols=len(b["columns"]))
-            table.style = "Table Grid"
-            for j, c in enumerate(b["columns"]):
-                cell = table.rows[0].cells[j]
-                cell.text = c
-                for r in cell.paragraphs[0].runs:
-                    r.bold = True
-            trpr = table.rows[0]._tr.get_or_add_trPr()
-            hdr = OxmlElement("w:tblHeader")  # repeat the header row on every page
-            hdr.set(qn("w:val"), "true")
-            trpr.append(hdr)
-            for i, row in enumerate(b["rows"], 1):
-                for j, v in enumerate(row):
-                    table.rows[i].cells[j].text = v
+            table = _docx_table(doc, b)
             for row in table.rows:
                 for cell in row.cells:
                     for par in cell.paragraphs:
