@@ -159,7 +159,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run_report
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    res = run_report(args.project, args.out, formats=formats, seed=args.seed)
+    res = run_report(args.project, args.out, formats=formats, seed=args.seed,
+                     progress=lambda line: print(line, flush=True))  # fmt: skip
     main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
     print(f"报告：{main_file}")
     print(f"总分：{res.total:.2f}")
@@ -370,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except EvalError as exc:
-        print(f"错误 ({type(exc).__name__})：{exc}", file=sys.stderr)
+        print(f"错误（{exc.label_zh}）：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

@@ -101,6 +101,8 @@ class EvalError(Exception):
         Several problems reported at once; ``str(err)`` lists them all.
     """
 
+    label_zh = "输入有误"
+
     def __init__(
         self,
         message: str = "",
@@ -130,7 +132,7 @@ class EvalError(Exception):
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])
-        head = f"共发现 {len(self.problems)} 个问题 (problems)"
+        head = f"共发现 {len(self.problems)} 个问题"
         if self.message and self.message != self.problems[0].message:
             head = f"{self.message}；{head}"
         lines = [f"{head}："]
@@ -160,41 +162,61 @@ class EvalError(Exception):
 class InputDataError(EvalError):
     """A file cannot be read: missing, empty, wrong encoding, wrong sheet, missing columns."""
 
+    label_zh = "输入文件问题"
+
 
 class IndicatorSystemError(EvalError):
     """The indicator system (指标体系) is inconsistent: 分值 sums, codes, rules."""
+
+    label_zh = "指标体系问题"
 
 
 class EvidenceError(EvalError):
     """Evidence (实际完成值 and other inputs) is missing or unusable for an indicator."""
 
+    label_zh = "证据问题"
+
 
 class TargetParseError(EvalError):
     """A target or actual value string (年度指标值/实际完成值) cannot be parsed."""
+
+    label_zh = "指标值无法识别"
 
 
 class UnitMismatchError(EvalError):
     """Target and actual units (计量单位) cannot be reconciled."""
 
+    label_zh = "计量单位不一致"
+
 
 class RuleError(EvalError):
     """Unknown scoring rule (评分规则) or invalid rule parameters."""
+
+    label_zh = "评分规则问题"
 
 
 class GradeError(EvalError):
     """A total matches no band of the grade scale (评价等级), or a scale is malformed."""
 
+    label_zh = "评价等级问题"
+
 
 class InconsistentJudgementError(EvalError):
     """A pairwise comparison matrix (判断矩阵) is invalid or too inconsistent (CR ≥ threshold)."""
+
+    label_zh = "判断矩阵问题"
 
 
 class ReportError(EvalError):
     """A report could not be produced: a notebook cell failed, or a conversion failed."""
 
+    label_zh = "报告生成问题"
+
 
 class ConfigError(EvalError):
     """Unknown template, profile or preset name, or invalid option."""
+
+    label_zh = "参数设置问题"
 
 
 @dataclass

@@ -34,6 +34,8 @@ MAX_NAME = 100
 class OutputBusyError(EvalError):
     """Another evallib run holds the output folder."""
 
+    label_zh = "输出文件夹被占用"
+
 
 def check_name(name: Any, *, what: str = "编号 (id)", **where: Any) -> str:
     """Return ``name`` as a safe single path component, or raise :class:`InputDataError`.

@@ -369,7 +369,9 @@ def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str
     rc = main(["score", str(sys_path), str(ev_path), "--out", str(out), *case.extra_args])
     err = capsys.readouterr().err
     assert rc == 2, err
-    assert f"({case.error})" in err, err
+    import evallib.errors as errors
+
+    assert err.startswith(f"错误（{getattr(errors, case.error).label_zh}）"), err
     for fragment in case.must:
         assert fragment in err, f"{fragment!r} not in: {err}"
     assert "Traceback" not in err

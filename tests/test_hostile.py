@@ -102,7 +102,7 @@ def test_hostile_input(
     elif case.expect == "error":
         assert code == 2, f"expected an EvalError, got exit {code}\n{stdout[-1500:]}"
     if code == 2:
-        assert stderr.startswith("错误 ("), stderr
+        assert stderr.startswith("错误（"), stderr
         assert "文件" in stderr or "值" in stderr, stderr  # names where the problem is
     for word in case.must_say:
         assert word in stderr + stdout, f"{word!r} not in: {stderr[-1500:]}"

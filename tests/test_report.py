@@ -228,6 +228,8 @@ def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_pa
     )
     assert r.returncode == 0, r.stderr
     assert f"报告：{out / '报告.html'}" in r.stdout and "总分：89.12" in r.stdout
+    stages = [r.stdout.index(f"{k}/4 ") for k in (1, 2, 3, 4)]  # each stage said as it starts
+    assert stages == sorted(stages) and stages[-1] < r.stdout.index("报告：")
     assert "评价等级：良" in r.stdout
     assert (out / "result.json").read_bytes() == (bundle / "result.json").read_bytes()
 

@@ -118,7 +118,7 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
                 "error": "",
             }
         except EvalError as exc:
-            last_error = f"{type(exc).__name__}: {exc}"
+            last_error = f"{exc.label_zh}：{exc}"
             break  # the project's own problem: retrying would not help
         except Exception as exc:
             last_error = f"{type(exc).__name__}: {exc}"

@@ -21,6 +21,7 @@ import platform
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -104,8 +105,12 @@ def run_report(
     seed: int | None = None,
     kernel_name: str = "python3",
     notebook: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BundleResult:
     """Produce a report bundle for a project file.
+
+    ``progress`` is called with a Chinese line as each stage starts (validate, run the
+    notebook, convert, publish).
 
     The project file and everything it references are validated before a kernel starts.  The
     run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
@@ -129,7 +134,8 @@ def run_report(
         check_replaceable(out, BUNDLE_FILES)
         stage = staged_folder(out)
         try:
-            return _build(Path(project), out, stage, formats, seed, kernel_name, notebook)
+            return _build(Path(project), out, stage, formats, seed, kernel_name, notebook,
+                          progress or (lambda _: None))  # fmt: skip
         finally:
             shutil.rmtree(stage, ignore_errors=True)
 
@@ -242,7 +248,7 @@ def _copy_inputs(
 
 def _build(
     project: Path, out: Path, stage: Path, formats: tuple[str, ...], seed: int,
-    kernel_name: str, notebook: str | Path | None,
+    kernel_name: str, notebook: str | Path | None, say: Callable[[str], None],
 ) -> BundleResult:  # fmt: skip
     from ..outdir import publish
 
@@ -250,6 +256,7 @@ def _build(
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     project = project.resolve()
+    say("1/4 校验项目文件与全部输入……")
     proj = load_project(project)  # fails here, before any kernel, on a broken project
     import nbformat  # after validation: a broken project fails without the import cost
 
@@ -257,6 +264,7 @@ def _build(
     nb_out = stage / "report.ipynb"
     timings["validate"] = time.perf_counter() - t0
     t1 = time.perf_counter()
+    say("2/4 运行报告 notebook（计分、满意度调查、图表）……")
     try:
         _execute(nb_in, nb_out, project, seed, kernel_name)
     except ReportError as exc:
@@ -272,8 +280,10 @@ def _build(
     files = {"notebook": nb_out}
     result_text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     files["result"] = atomic_write_text(stage / "result.json", result_text)
+    say(f"3/4 生成报告（{'、'.join(OUTPUT_NAMES[f] for f in formats)}）……")
     files.update(_convert(nb, nb_out, stage, formats))
     timings["convert"] = time.perf_counter() - t2
+    say("4/4 写出运行包（输入副本、manifest.json）……")
     inputs, project_copy = _copy_inputs(proj.input_files(), project, stage)
     inputs.update(_evallib_inputs(nb_in))
     manifest = {
