@@ -160,7 +160,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     res = run_report(args.project, args.out, formats=formats, seed=args.seed,
-                     progress=lambda line: print(line, flush=True))  # fmt: skip
+                     progress=lambda line: print(line, flush=True),
+                     docx_template=args.docx_template)  # fmt: skip
     main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
     print(f"报告：{main_file}")
     print(f"总分：{res.total:.2f}")
@@ -326,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="输出目录（运行包）")
     r.add_argument("--format", default="pdf,docx,html", help="报告格式，逗号分隔：pdf,docx,html")
     r.add_argument("--seed", type=int, default=None, help="随机种子（默认 20261122）")
+    r.add_argument("--docx-template", default=None,
+                   help="评价机构自己的 Word 参考模板（.docx）：使用其样式、页面设置、页眉页脚")
     r.set_defaults(func=_cmd_report)
 
     rv = sub.add_parser("review", help="自评复核：按各种口径复算自评表得分并标记问题")

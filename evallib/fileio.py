@@ -254,7 +254,7 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def deterministic_zip(data: bytes) -> bytes:
+def deterministic_zip(data: bytes, *, fixed_dates: bool = True) -> bytes:
     """Re-pack a zip container (XLSX, DOCX) with fixed entry timestamps and fixed document
     created/modified properties, so that the same content always gives the same bytes (zip
     entries and openpyxl's ``dcterms:modified`` otherwise carry the time of writing)."""
@@ -270,7 +270,7 @@ def deterministic_zip(data: bytes) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+            if info.filename == "docProps/core.xml" and fixed_dates:
                 body = re.sub(
                     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
                     rb"\g<1>2000-01-01T00:00:00Z\g<2>",

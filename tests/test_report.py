@@ -3,6 +3,7 @@ the nbconvert exporters and the JupyterLab workbench."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import socket
@@ -135,9 +136,23 @@ def test_docx_has_headings_and_score_table(bundle: Path) -> None:
     assert table.rows[-1].cells[0].text == "评价等级" and table.rows[-1].cells[6].text == "良"
     widths = {table.columns[j].width for j in range(len(header))}
     assert len(widths) > 3  # columns fitted, not all equal
-    east = doc.styles["Normal"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
-    assert east == "宋体"
+    def east(style: str) -> str:
+        fonts = doc.styles[style].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over it
+        return fonts.get(qn("w:eastAsia"))
+
+    assert (east("Normal"), east("Heading 1"), east("Heading 2")) == ("仿宋", "黑体", "楷体")
+    assert doc.styles["Heading 1"].font.color.rgb == (0, 0, 0)
     assert doc.inline_shapes  # charts are pictures
+    body = doc.element.body.xml
+    assert 'TOC \\o "1-3"' in body  # table of contents field
+    sec = doc.sections[0]
+    assert "绩效评价报告" in sec.header.paragraphs[0].text
+    assert " PAGE " in sec.footer._element.xml
+    assert 'w:updateFields w:val="true"' in doc.settings.element.xml
+    props = doc.core_properties
+    assert props.author == "某某绩效评价咨询有限公司" and props.title.endswith("绩效评价报告")
+    assert (props.created.year, props.created.month) == (2026, 11)
 
 
 def test_html_report(bundle: Path) -> None:
@@ -340,3 +355,26 @@ def test_workbench_server_lists_notebooks() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_agency_word_template(bundle: Path, tmp_path: Path) -> None:
+    """An agency's reference .docx gives the Word report its styles, header and footer."""
+    from docx import Document
+    from docx.shared import Pt
+
+    from evallib.report.render import render_docx
+
+    ref = Document()
+    ref.styles["Normal"].font.size = Pt(13)
+    ref.sections[0].header.paragraphs[0].text = "某某咨询公司 内部模板"
+    ref.add_paragraph("模板中的示例正文，应被报告替换")
+    ref.save(tmp_path / "模板.docx")
+    nb = nbformat.read(bundle / "report.ipynb", as_version=4)
+    doc = Document(io.BytesIO(render_docx(nb, tmp_path / "模板.docx")))
+    assert doc.styles["Normal"].font.size == Pt(13)
+    assert doc.sections[0].header.paragraphs[0].text == "某某咨询公司 内部模板"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "模板中的示例正文" not in text and "一、基本情况" in text
+    with pytest.raises(ReportError, match="Word 模板"):
+        (tmp_path / "坏.docx").write_bytes(b"not a docx")
+        render_docx(nb, tmp_path / "坏.docx")

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import EvalError, ReportError
+from ..errors import EvalError, InputDataError, ReportError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..project import load_project
 from ..results import collect_versions
@@ -106,11 +106,13 @@ def run_report(
     kernel_name: str = "python3",
     notebook: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    docx_template: str | Path | None = None,
 ) -> BundleResult:
     """Produce a report bundle for a project file.
 
     ``progress`` is called with a Chinese line as each stage starts (validate, run the
-    notebook, convert, publish).
+    notebook, convert, publish).  ``docx_template``: an agency's reference .docx for the Word
+    report (its styles, page setup, header and footer).
 
     The project file and everything it references are validated before a kernel starts.  The
     run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
@@ -129,13 +131,17 @@ def run_report(
         raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
                           fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
     seed = DEFAULT_SEED if seed is None else _check_seed(seed)
+    if docx_template is not None and not Path(docx_template).is_file():
+        raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
+                             fix="检查 --docx-template 的路径")  # fmt: skip
     out = Path(out)
     with output_lock(out):
         check_replaceable(out, BUNDLE_FILES)
         stage = staged_folder(out)
         try:
+            opts = {"docx_template": Path(docx_template).resolve() if docx_template else None}
             return _build(Path(project), out, stage, formats, seed, kernel_name, notebook,
-                          progress or (lambda _: None))  # fmt: skip
+                          progress or (lambda _: None), opts)  # fmt: skip
         finally:
             shutil.rmtree(stage, ignore_errors=True)
 
@@ -168,7 +174,9 @@ def _execute(nb_in: Path, nb_out: Path, project: Path, seed: int, kernel_name: s
         ) from None
 
 
-def _convert(nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+def _convert(
+    nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...], docx_template: Path | None
+) -> dict[str, Path]:
     from .render import render_docx, render_html, render_pdf
 
     files: dict[str, Path] = {}
@@ -180,7 +188,7 @@ def _convert(nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...]) -> di
             elif f == "pdf":
                 data = render_pdf(nb, html_text)
             else:
-                data = render_docx(nb)
+                data = render_docx(nb, docx_template)
         except EvalError:
             raise
         except Exception as exc:  # conversion failures are reported, not tracebacks
@@ -249,6 +257,7 @@ def _copy_inputs(
 def _build(
     project: Path, out: Path, stage: Path, formats: tuple[str, ...], seed: int,
     kernel_name: str, notebook: str | Path | None, say: Callable[[str], None],
+    opts: dict[str, Any],
 ) -> BundleResult:  # fmt: skip
     from ..outdir import publish
 
@@ -281,10 +290,13 @@ def _build(
     result_text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     files["result"] = atomic_write_text(stage / "result.json", result_text)
     say(f"3/4 生成报告（{'、'.join(OUTPUT_NAMES[f] for f in formats)}）……")
-    files.update(_convert(nb, nb_out, stage, formats))
+    files.update(_convert(nb, nb_out, stage, formats, opts["docx_template"]))
     timings["convert"] = time.perf_counter() - t2
     say("4/4 写出运行包（输入副本、manifest.json）……")
-    inputs, project_copy = _copy_inputs(proj.input_files(), project, stage)
+    used = proj.input_files()
+    if opts["docx_template"] is not None:
+        used["docx_template"] = opts["docx_template"]
+    inputs, project_copy = _copy_inputs(used, project, stage)
     inputs.update(_evallib_inputs(nb_in))
     manifest = {
         "bundle": 2,

@@ -196,7 +196,7 @@ class ReportContext:
         pts = dict(zip(r.subtotals["name"], r.subtotals["points"], strict=False))
         for c in sheet.columns[:n_par]:  # 决策（15分）, as on the printed forms
             sheet[c] = [f"{v}（{pts[v]:g}分）" if v and v in pts else v for v in sheet[c]]
-        widths = [*[7.0, 8.0, 8.0][:n_par], 16.0, 8.0, 8.0, 10.0, 8.0]
+        widths = [*[7.0, 8.0, 8.0][:n_par], 15.0, 9.0, 9.0, 10.0, 9.0]
         widths.append(100.0 - sum(widths))
         blanks = [""] * (len(sheet.columns) - n_par - 1)
         total = [*blanks]

@@ -8,16 +8,13 @@ reach the report.  The look (cover, table of contents, running header, page numb
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from ..fileio import deterministic_zip
 from .blocks import BLOCKS_MIME, RESULT_MIME, blocks_html
 
 __all__ = [
@@ -211,142 +208,8 @@ def closed_fetcher(root: Path) -> Any:
     return f
 
 
-def _strip_md(text: str) -> str:
-    t = re.sub(r"<[^>]+>", "", text)
-    t = re.sub(r"[*_`]+", "", t)
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).strip()
+def render_docx(nb: Any, template: str | Path | None = None) -> bytes:
+    """Word report (see :mod:`evallib.report.word`)."""
+    from .word import render_docx as _render
 
-
-def _docx_table(doc: Any, b: dict[str, Any]) -> Any:
-    """A Word table for a table block: bold header repeated on every page, merged label cells
-    (rowspans of the block), closing rows whose label spans the label columns, column widths
-    from the block's percentages."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    from .blocks import row_spans
-
-    ncol, foot = len(b["columns"]), b.get("foot") or []
-    merge = int(b.get("merge") or 0)
-    table = doc.add_table(rows=1 + len(b["rows"]) + len(foot), cols=ncol)
-    table.style = "Table Grid"
-    for j, c in enumerate(b["columns"]):
-        cell = table.rows[0].cells[j]
-        cell.text = c
-        for r in cell.paragraphs[0].runs:
-            r.bold = True
-    trpr = table.rows[0]._tr.get_or_add_trPr()
-    hdr = OxmlElement("w:tblHeader")  # repeat the header row on every page
-    hdr.set(qn("w:val"), "true")
-    trpr.append(hdr)
-    spans = row_spans(b["rows"], merge)
-    for i, (row, sp) in enumerate(zip(b["rows"], spans, strict=True), 1):
-        for j, v in enumerate(row):
-            if sp[j]:
-                table.cell(i, j).text = v
-    for i, sp in enumerate(spans, 1):
-        for j, n in enumerate(sp):
-            if n > 1:
-                table.cell(i, j).merge(table.cell(i + n - 1, j))
-    first = 1 + len(b["rows"])
-    for k, f in enumerate(foot):
-        row = first + k
-        label = table.cell(row, 0).merge(table.cell(row, merge)) if merge else table.cell(row, 0)
-        label.text = f[0]
-        for j, v in enumerate(f[1:], merge + 1):
-            table.cell(row, j).text = v
-        for c in table.rows[row].cells:
-            for p in c.paragraphs:
-                for r in p.runs:
-                    r.bold = True
-    if b.get("widths"):
-        table.autofit = False
-        for j, w in enumerate(b["widths"][:ncol]):
-            width = Cm(16.6 * float(w) / 100)
-            table.columns[j].width = width  # the grid (what LibreOffice and WPS follow)
-            for row in table.rows:
-                row.cells[j].width = width  # each cell (what Word follows)
-    return table
-
-
-def render_docx(nb: Any) -> bytes:
-    """Word report: headings as Word heading styles, tables as real Word tables with a
-    repeated header row, East Asian fonts set (宋体 body, 黑体 headings)."""
-    import datetime as dt
-
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    def east_asia(style_or_run: Any, font: str) -> None:
-        rpr = style_or_run.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), font)
-
-    blocks, payload = notebook_blocks(nb)
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.left_margin = sec.right_margin = Cm(2.2)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(10.5)
-    east_asia(normal, "宋体")
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        st = doc.styles[name]
-        st.font.name = "Times New Roman"
-        east_asia(st, "黑体")
-    cover = _cover(payload, nb)
-    t = doc.add_paragraph(style="Title")
-    t.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    t.add_run(cover["title"])
-    for k, v in cover["meta"]:
-        p = doc.add_paragraph(f"{k}：{v}")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (cover["agency"], cover["date"]):
-        if line:
-            p = doc.add_paragraph(str(line))
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    for b in blocks:
-        kind = b["type"]
-        if kind == "heading":
-            if b["level"] == 1:
-                continue
-            h = doc.add_heading(b["text"], level=min(b["level"] - 1, 3))
-            h.paragraph_format.page_break_before = bool(b.get("new_page"))
-        elif kind in ("paragraph", "markdown"):
-            text = b["text"] if kind == "paragraph" else _strip_md(b["text"])
-            for part in text.split("\n\n"):
-                if part.strip():
-                    p = doc.add_paragraph(part.strip())
-                    p.paragraph_format.first_line_indent = Pt(21)
-        elif kind == "table":
-            if b.get("caption"):
-                cap = doc.add_paragraph()
-                cap.add_run(b["caption"]).bold = True
-            table = _docx_table(doc, b)
-            for row in table.rows:
-                for cell in row.cells:
-                    for par in cell.paragraphs:
-                        for r in par.runs:
-                            r.font.size = Pt(8.5)
-        elif kind == "image":
-            doc.add_picture(io.BytesIO(base64.b64decode(b["png"])), width=Cm(15))
-            if b.get("caption"):
-                c = doc.add_paragraph(b["caption"])
-                c.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    fixed = dt.datetime(2000, 1, 1)
-    doc.core_properties.created = fixed
-    doc.core_properties.modified = fixed
-    doc.core_properties.last_modified_by = "evallib"
-    doc.core_properties.author = "evallib"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return deterministic_zip(buf.getvalue())
+    return _render(nb, template)
