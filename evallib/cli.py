@@ -23,6 +23,7 @@ from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .indicators import load_system
 from .inert import frames_xlsx
 from .outdir import output_lock
+from .present import console_table
 from .results import Provenance
 from .scoring import evaluate
 
@@ -103,11 +104,11 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
         print(f"各专家一致性检验（CR < {args.threshold:.2f} 为通过）：")
-        print(res.expert_table().round(4).to_string(index=False))
+        print(console_table(res.expert_table()))
         print("\n判断矩阵集结结果：")
-        print(res.block_table().round(4).to_string(index=False))
+        print(console_table(res.block_table()))
         print("\n指标权重与分值：")
-        print(res.weights_table().round(4).to_string(index=False))
+        print(console_table(res.weights_table()))
     for w in res.hierarchy.warnings_zh():
         print(f"提示：{w}")
     if args.out:
@@ -142,8 +143,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 30,
                            "display.unicode.east_asian_width", True):  # fmt: skip
         print("\n" + result.cleaning.table_zh().to_string(index=False))
-        print("\n" + result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]]
-              .round(4).to_string(index=False))  # fmt: skip
+        print("\n" + console_table(
+            result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]]))
     if data.unmatched_columns:
         print(
             f"\n提示：以下列未用于计分（已原样保留、脱敏后输出）：{'、'.join(data.unmatched_columns)}"
@@ -195,12 +196,20 @@ def _cmd_review(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
         print("\n按问题统计：")
-        print(res.counts_by_code().to_string(index=False))
+        from .review.outputs import SEVERITY_ZH, _codes_zh, _variant_zh
+
+        counts = res.counts_by_code()
+        counts.insert(1, "问题", counts["code"].map(_codes_zh))
+        counts["severity"] = counts["severity"].map(lambda s: SEVERITY_ZH.get(s, s))
+        print(console_table(counts.rename(
+            columns={"code": "问题代码", "severity": "级别", "count": "数量"})))
         from .review.outputs import SUMMARY_ZH
 
         print("\n问题最多的项目：")
         worst = s.sort_values(["errors", "warnings"], ascending=False).head(10)
-        print(worst.rename(columns=SUMMARY_ZH).to_string(index=False))
+        worst = worst.rename(columns=SUMMARY_ZH)
+        worst["可复现口径"] = worst["可复现口径"].map(_variant_zh)
+        print(console_table(worst))
     if args.out:
         with output_lock(args.out):
             paths = write_outputs(res, args.out)

@@ -31,6 +31,7 @@ __all__ = [
     "inert_text",
     "is_dangerous",
     "neutralise_workbook",
+    "restore_frame",
     "safe_sheet_name",
     "workbook_bytes",
 ]
@@ -62,14 +63,34 @@ def inert_text(value: Any) -> Any:
     return "'" + value if is_dangerous(value) else value
 
 
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s)
+
+
 def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names are inert (for CSV)."""
     out = df.copy()
     out.columns = [inert_text(c) for c in out.columns]
     for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(inert_text)
+        if _is_text(out[col]):
+            out[col] = out[col].map(inert_text)
+    return out
+
+
+def restore_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`inert_frame` when evallib reads back a CSV it wrote (a leading ``'`` that
+    guards formula-like text is removed).
+
+    >>> restore_frame(pd.DataFrame({"id": ["'=1+1", "'引号", "A"]}))["id"].tolist()
+    ['=1+1', "'引号", 'A']
+    """
+    out = df.copy()
+    for col in out.columns:
+        if _is_text(out[col]):
+            out[col] = out[col].map(
+                lambda v: v[1:] if isinstance(v, str) and v.startswith("'")
+                and is_dangerous(v[1:]) else v
+            )
     return out
 
 
@@ -137,7 +158,7 @@ def _xml_safe(df: pd.DataFrame) -> pd.DataFrame:
 
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if _is_text(out[col]):
             out[col] = out[col].map(
                 lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-__all__ = ["display_width", "is_rate_column"]
+__all__ = ["console_table", "display_width", "fmt_p", "is_rate_column"]
 
 _RATE_WORDS = ("率", "比例", "占比", "share")
 
@@ -27,3 +27,30 @@ def is_rate_column(name: Any) -> bool:
 def display_width(text: Any) -> int:
     """Columns ``text`` takes in a monospace grid: wide (CJK, full-width) characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def fmt_p(p: float) -> str:
+    """A p-value as printed in reports: 「<0.001」 below 0.001, else three decimals.
+
+    >>> fmt_p(4.24e-140), fmt_p(0.0312), fmt_p(0.5)
+    ('<0.001', '0.031', '0.500')
+    """
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def console_table(df: Any, decimals: int = 4) -> str:
+    """A DataFrame as a console table: rate columns as percentages (89.33%), other decimals
+    rounded, columns aligned by display width (Chinese counts double), no index."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_float_dtype(s):
+            if is_rate_column(col) and s.dropna().abs().le(1.0001).all():
+                out[col] = s.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
+            else:
+                out[col] = s.round(decimals)
+    with pd.option_context("display.width", 200, "display.max_columns", 30,
+                           "display.unicode.east_asian_width", True):  # fmt: skip
+        return out.to_string(index=False, na_rep="—")

@@ -193,7 +193,7 @@ class EvaluationResult:
     def summary_text(self) -> str:
         """Plain-text score sheet for the terminal (Chinese)."""
         d = self.decimals
-        lines = [f"指标体系：{self.system_name}    评分口径：{self.profile.name}"]
+        lines = [f"指标体系：{self.system_name}    评分口径：{self.profile.description}"]
         lines.append(f"{'编码':<8}{'指标':<20}{'分值':>8}{'得分':>8}  扣分原因")
         for r in self.indicators.itertuples(index=False):
             name = r.name if len(r.name) <= 18 else r.name[:17] + "…"

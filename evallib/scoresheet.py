@@ -111,8 +111,8 @@ def score_workbook(result: EvaluationResult) -> bytes:
 
     ws3 = wb.create_sheet("说明")
     notes: list[tuple[str, Any]] = [
-        ("评分口径 (profile)", f"{result.profile.name}：{result.profile.description}"),
-        ("评价等级标准", f"{result.grade_scale.name}：{result.grade_scale.description}"),
+        ("评分口径", result.profile.description),
+        ("评价等级标准", result.grade_scale.description),
         ("计算总分", result.computed_total),
         ("最终总分", result.total),
         ("等级（封顶前）", result.grade_before_caps or "未定级"),

@@ -378,3 +378,22 @@ def test_agency_word_template(bundle: Path, tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="Word 模板"):
         (tmp_path / "坏.docx").write_bytes(b"not a docx")
         render_docx(nb, tmp_path / "坏.docx")
+
+
+def test_report_speaks_chinese_and_percent(bundle: Path) -> None:
+    """No English leftovers and no raw ratios (0.8933) where a percentage is meant."""
+    import re
+    import zipfile
+
+    from .test_workbook_look import LEFTOVERS, RAW_RATIO
+
+    with zipfile.ZipFile(bundle / "报告.docx") as z:
+        docx = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
+    html = re.sub(r"<style>.*?</style>|<[^>]+>", "", (bundle / "报告.html").read_text("utf-8"),
+                  flags=re.S)  # fmt: skip
+    for name, text in (("pdf", _pdftext(bundle / "报告.pdf")), ("docx", docx), ("html", html)):
+        for word in LEFTOVERS:
+            hit = re.search(rf"(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_])", text)
+            assert not hit, (name, word, text[max(0, hit.start() - 60) : hit.end() + 60])
+        ratio = RAW_RATIO.search(text)
+        assert not ratio, (name, text[max(0, ratio.start() - 60) : ratio.end() + 30])

@@ -5,6 +5,7 @@ one page wide."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -79,3 +80,48 @@ def test_rates_are_numbers_shown_as_percent(workbooks: dict[str, Path]) -> None:
     cell = ws.cell(2, col)
     assert isinstance(cell.value, float) and 0 <= cell.value <= 1
     assert cell.number_format == "0.00%"
+
+
+LEFTOVERS = ["score_above_points", "total_mismatch", "grade_cap", "arithmetic", "warning",
+             "error", "respondent", "reasons", "skipped", "identical", "national", "platform",
+             "(problems)", "Error", "None", "nan", "NaN"]  # fmt: skip
+RAW_RATIO = re.compile(r"(?<![\d.])0\.\d{4,}(?!\d)")  # 0.8933 where 89.33% is meant
+
+
+def _xlsx_text(p: Path) -> str:
+    wb = openpyxl.load_workbook(p)
+    return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows()
+                     for c in row if c.value is not None)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_workbooks_speak_chinese(workbooks: dict[str, Path], name: str) -> None:
+    text = _xlsx_text(workbooks[name])
+    for word in LEFTOVERS:
+        if name.startswith("复核") and word in ("score_above_points", "total_mismatch",
+                                                "grade_cap"):  # fmt: skip
+            continue  # the 问题代码 column keeps the documented codes beside 问题 in Chinese
+        assert not re.search(rf"(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_])", text), (name, word)
+
+
+def test_console_speaks_chinese_and_percent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = ROOT / "survey_data" / "demo"
+    runs = [
+        ["score", "key_project", str(DEMO_EVIDENCE)],
+        ["survey", str(demo / "spec.yaml"), str(demo / "问卷星_按选项文本.xlsx")],
+        ["review", str(ROOT / "survey_data/review/复核样本_长表.csv")],
+        ["weights", "ahp", str(ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx")],
+    ]
+    for argv in runs:
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        for word in LEFTOVERS:
+            if argv[0] == "review" and word in ("score_above_points", "total_mismatch",
+                                                "grade_cap"):  # fmt: skip
+                continue  # codes printed beside their Chinese names
+            hit = re.search(rf"(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_])", out)
+            assert not hit, (argv[0], word, out[max(0, hit.start() - 80): hit.end() + 40])
+        ratio = RAW_RATIO.search(out)
+        assert not ratio or argv[0] == "weights", (argv[0], out[ratio.start() - 80:][:160])

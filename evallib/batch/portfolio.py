@@ -54,7 +54,16 @@ def summary_zh(summary: pd.DataFrame, combined: pd.DataFrame) -> str:
 
 def load_batch(out_root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The summary and the combined score table of a finished batch directory."""
+    from ..errors import InputDataError
+    from ..inert import restore_frame
+
     out_root = Path(out_root)
+    if not (out_root / "batch_summary.csv").is_file():
+        raise InputDataError(
+            "不是 evallib batch 的输出目录：缺少 batch_summary.csv", file=str(out_root),
+            fix="batch_dir 应为 evallib batch --out 指定的目录，且批量运行已结束",
+        )  # fmt: skip
     summary = pd.read_csv(out_root / "batch_summary.csv", encoding="utf-8-sig",
                           dtype={"id": str})  # fmt: skip
+    summary = restore_frame(summary)  # undo the CSV-injection guard on evallib's own file
     return summary, combined_scores(out_root, summary)

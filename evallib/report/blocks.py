@@ -81,6 +81,26 @@ def row_spans(rows: list[list[str]], merge: int) -> list[list[int]]:
     return spans
 
 
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def join_lines(text: str) -> str:
+    r"""Join the lines of a wrapped paragraph: no space where a Chinese character or
+    punctuation meets the line break (「8 座，」 not 「8 座， 配套」), one space between Latin
+    words.
+
+    >>> join_lines("危桥改造 8 座，\n配套完善排水"), join_lines("total\nscore")
+    ('危桥改造 8 座，配套完善排水', 'total score')
+    """
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    out = lines[0] if lines else ""
+    for ln in lines[1:]:
+        sep = "" if _CJK_END.search(out) or _CJK_START.search(ln) else " "
+        out += sep + ln
+    return out
+
+
 def _fig_png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
@@ -153,7 +173,7 @@ class Section:
     def para(self, text: str) -> Section:
         for part in str(text).strip().split("\n\n"):
             if part.strip():
-                self.blocks.append({"type": "paragraph", "text": " ".join(part.split("\n"))})
+                self.blocks.append({"type": "paragraph", "text": join_lines(part)})
         return self
 
     def table(self, df: pd.DataFrame, caption: str = "", **kw: Any) -> Section:
@@ -176,4 +196,4 @@ class Payload:
     data: dict[str, Any]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {RESULT_MIME: self.data}
+        return {RESULT_MIME: self.data, "text/plain": ""}  # shows nothing in JupyterLab

@@ -296,8 +296,8 @@ class ReportContext:
         r = self.result
         s = self._text(self.project.texts.other, "")
         s.para(
-            f"本报告数据由 evallib {r.provenance.versions.get('evallib', '')} 计算，评分口径 "
-            f"{r.profile.name}；输入文件的 SHA-256、参数和软件版本记录于工作底稿（运行包）"
+            f"本报告数据由 evallib {r.provenance.versions.get('evallib', '')} 计算，评分口径为"
+            f"“{r.profile.description}”；输入文件的 SHA-256、参数和软件版本记录于工作底稿（运行包）"
             "manifest.json，可复核每一项得分的计算过程。"
         )
         if r.warnings:

@@ -87,7 +87,22 @@ def notebook_blocks(nb: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | Non
                     )
                 elif "text/markdown" in data:
                     blocks.append({"type": "markdown", "text": "".join(data["text/markdown"])})
-    return blocks, payload
+    return number_captions(blocks), payload
+
+
+def number_captions(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Number captions in reading order: 「表1 项目资金情况」, 「图1 各一级指标得分与分值」."""
+    n = {"table": 0, "image": 0}
+    out = []
+    for b in blocks:
+        cap = str(b.get("caption") or "").strip()
+        if b["type"] in n and cap:
+            n[b["type"]] += 1
+            word = "表" if b["type"] == "table" else "图"
+            cap = re.sub(r"^[图表][:：]\s*", "", cap)
+            b = {**b, "caption": f"{word}{n[b['type']]}  {cap}"}
+        out.append(b)
+    return out
 
 
 def _cover(payload: dict[str, Any] | None, nb: Any) -> dict[str, Any]:

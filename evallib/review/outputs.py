@@ -30,6 +30,16 @@ DETAIL_ZH = {
 }  # fmt: skip
 
 
+KIND_ZH = {"arithmetic": "计算", "rule": "评分规则", "structure": "指标体系", "grade": "等级",
+           "input": "填报数据", "plausibility": "合理性"}  # fmt: skip
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+
+
+def _codes_zh(codes: str) -> str:
+    """「grade_cap;total_mismatch」 → the Chinese descriptions, joined by 「；」."""
+    return "；".join(FLAGS[c][2] if c in FLAGS else c for c in str(codes).split(";") if c)
+
+
 def _variant_zh(v: str) -> str:
     return "+".join(VARIANT_ZH.get(x, x) for x in v.split("+")) if v else ""
 
@@ -44,6 +54,9 @@ def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 
     summ = res.summary.copy()
     summ_zh = summ.rename(columns=SUMMARY_ZH)
     summ_zh["可复现口径"] = summ_zh["可复现口径"].map(_variant_zh)
+    if "问题代码" in summ_zh.columns:
+        summ_zh.insert(summ_zh.columns.get_loc("问题代码") + 1, "问题",
+                       summ_zh["问题代码"].map(_codes_zh))  # fmt: skip
     flags_zh = res.flags.rename(
         columns={
             "project_id": "项目编号",
@@ -54,16 +67,22 @@ def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 
             "message": "说明",
         }
     )
-    flags_zh["级别"] = flags_zh["级别"].map({"error": "错误", "warning": "提示"})
+    flags_zh["级别"] = flags_zh["级别"].map(SEVERITY_ZH)
+    flags_zh["类别"] = flags_zh["类别"].map(lambda k: KIND_ZH.get(k, k))
     counts = res.counts_by_code().rename(
         columns={"code": "问题代码", "severity": "级别", "count": "数量"}
     )
+    counts["级别"] = counts["级别"].map(lambda s: SEVERITY_ZH.get(s, s))
+    counts.insert(1, "问题", counts["问题代码"].map(_codes_zh))
     worst = summ_zh.sort_values(["错误数", "提示数"], ascending=False).head(20)
     summary_book = _xlsx(
         {"汇总": summ_zh, "问题清单": flags_zh, "按问题统计": counts, "问题最多的项目": worst}
     )
     detail = res.rows[list(DETAIL_ZH)].rename(columns=DETAIL_ZH)
     detail["可复现口径"] = detail["可复现口径"].map(_variant_zh)
+    if "问题代码" in detail.columns:
+        detail.insert(detail.columns.get_loc("问题代码") + 1, "问题",
+                      detail["问题代码"].map(_codes_zh))  # fmt: skip
     sheets = {"明细": detail}
     if summ["project_id"].nunique() <= per_project_max:
         for pid, g in detail.groupby("项目编号", sort=False):

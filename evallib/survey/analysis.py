@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError
+from ..present import fmt_p
 from .clean import CleaningResult, clean
 from .importer import SurveyData
 from .reliability import AlphaResult, alpha_from_cov, bartlett_from_corr, kmo_from_corr
@@ -193,7 +194,7 @@ class SurveyResult:
             rows += [
                 ("KMO", f"{v['kmo']:.3f}"),
                 ("Bartlett 球形检验 χ²（df）", f"{v['bartlett_chi2']:.1f}（{v['bartlett_df']}）"),
-                ("Bartlett 检验 p 值", f"{v['bartlett_p']:.3g}"),
+                ("Bartlett 检验 p 值", fmt_p(v["bartlett_p"])),
             ]
         return pd.DataFrame(rows, columns=["指标", "数值"])
 
