@@ -122,12 +122,20 @@ def item_distribution(result: Any, title: str = "各题目满意度分布") -> F
         left = [a + b for a, b in zip(left, shares[:, j], strict=True)]
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel("占有效回答的比例")
     ax.set_title(title)
     ax.legend(ncol=len(labels), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8,
               frameon=False)  # fmt: skip
     fig.tight_layout()
     return fig
+
+
+def _percent() -> Any:
+    """Axis ticks of a 0–1 rate as percentages (0%, 20%, …)."""
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1, decimals=0)
 
 
 def group_satisfaction(result: Any, group: str) -> Figure:
@@ -140,6 +148,7 @@ def group_satisfaction(result: Any, group: str) -> Figure:
     for y, (r, n) in enumerate(zip(t["rate"], t["n"], strict=True)):
         ax.text(0.01, y, f"{r:.1%}（n={n}）", va="center", color="white", fontsize=8)
     ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel("满意率（95% 区间）")
     ax.set_title(f"按{group}的满意率")
     fig.tight_layout()

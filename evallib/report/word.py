@@ -213,14 +213,26 @@ def _table(doc: Any, b: dict[str, Any]) -> Any:
                     r.font.size = Pt(TABLE_FONT[1])
                     r.bold = i in bold_rows
                     _fonts(r._r, TABLE_FONT[0])
-    if b.get("widths"):
+    widths = b.get("widths") or _content_widths(b)
+    if widths:
         table.autofit = False
-        for j, w in enumerate(b["widths"][:ncol]):
+        for j, w in enumerate(widths[:ncol]):
             width = Cm(TEXT_WIDTH_CM * float(w) / 100)
             table.columns[j].width = width  # the grid (what LibreOffice and WPS follow)
             for row in table.rows:
                 row.cells[j].width = width  # each cell (what Word follows)
     return table
+
+
+def _content_widths(b: dict[str, Any]) -> list[float]:
+    """Column widths in % of the text width, in proportion to the longest cell of each column
+    (display width, Chinese counting double; capped so one long column cannot take all)."""
+    from ..present import display_width
+
+    cols = list(zip(*([b["columns"], *b["rows"]]), strict=False))
+    need = [min(max(display_width(v) for v in col), 40) + 2 for col in cols]
+    total = sum(need) or 1
+    return [100.0 * n / total for n in need]
 
 
 def _strip_md(text: str) -> str:

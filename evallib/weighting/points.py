@@ -98,14 +98,28 @@ class HierarchyWeights:
         return dict(zip(self.table["code"], self.table["points"], strict=True))
 
     def warnings_zh(self) -> list[str]:
-        """Indicators whose weight is positive but whose 分值 rounded to 0."""
+        """Indicators whose 分值 rounded to 0 despite a positive weight, and 分值 whose rounding
+        moved an indicator's share of the total by more than a fifth of its weight."""
         t = self.table
+        out = []
         zero = t[(t["points"] == 0) & (t["global_weight"] > 0)]
-        if zero.empty:
-            return []
-        names = "、".join(f"{c}「{n}」" for c, n in zip(zero["code"], zero["name"], strict=True))
-        return [f"以下指标权重为正但分值取整后为 0：{names}。可保留 1 位小数（decimals=1）"
-                "或调整判断。"]  # fmt: skip
+        if not zero.empty:
+            names = "、".join(f"{c}「{n}」" for c, n in zip(zero["code"], zero["name"],
+                                                          strict=True))  # fmt: skip
+            out.append(f"以下指标权重为正但分值取整后为 0：{names}。可保留 1 位小数"
+                       "（decimals=1）或调整判断。")  # fmt: skip
+        leaves = t[t["is_leaf"] & (t["global_weight"] > 0) & (t["points"] > 0)]
+        share = leaves["points"] / self.total
+        moved = leaves[(share - leaves["global_weight"]).abs() > 0.2 * leaves["global_weight"]]
+        if not moved.empty:
+            names = "、".join(
+                f"{c}「{n}」（权重 {w:.1%}，分值 {p:g} 即 {p / self.total:.1%}）"
+                for c, n, w, p in zip(moved["code"], moved["name"], moved["global_weight"],
+                                      moved["points"], strict=True)
+            )
+            out.append(f"分值取整使以下指标的占比与权重相差超过五分之一：{names}。可保留 1 位"
+                       "小数（decimals=1）。")  # fmt: skip
+        return out
 
     def leaf_weights(self) -> pd.Series:
         leaves = self.table[self.table["is_leaf"]]

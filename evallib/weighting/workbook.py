@@ -81,6 +81,9 @@ class Judgements:
     source: str
 
 
+ROOT_LABEL = "总目标"  # shown for the top block in the expert sheets
+
+
 def _blocks_of(system: IndicatorSystem) -> list[tuple[str, str, list[Indicator]]]:
     out = [(ROOT, "总目标", system.indicators)] if len(system.indicators) > 1 else []
     for _, node in system.walk():
@@ -129,7 +132,7 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
         for parent, pname, children in blocks:
             n = len(children)
             ws.cell(r, 1, "判断矩阵").font = Font(bold=True)
-            ws.cell(r, 2, parent)
+            ws.cell(r, 2, ROOT_LABEL if parent == ROOT else parent)
             ws.cell(r, 3, pname).font = Font(bold=True)
             ws.cell(r + 1, 1, "编码")
             ws.cell(r + 1, 2, "指标")
@@ -242,7 +245,8 @@ def read_workbook(path: str | Path) -> Judgements:
             if ws.cell(r, 1) == "判断矩阵"
         }
         for parent, pname, children in blocks_def:
-            r0 = starts.get(str(parent))
+            r0 = starts.get(ROOT_LABEL if parent == ROOT else str(parent)) or starts.get(
+                str(parent))  # workbooks written before the label: "root"
             if r0 is None:
                 probs.append(Problem(f"找不到「{pname}」的判断矩阵", file=str(path), sheet=expert,
                                      fix="不要删除或移动模板中的矩阵块"))  # fmt: skip
