@@ -212,7 +212,7 @@ def test_cli_outputs_contain_no_personal_data(tmp_path: Path, capsys) -> None:
     assert len(cleaned) == PLANTED["n_valid"] and "序号" in cleaned.columns
     excluded = pd.read_csv(out / "剔除答卷.csv", encoding="utf-8-sig")
     assert len(excluded) == PLANTED["n_total"] - PLANTED["n_valid"]
-    assert list(excluded.columns) == ["序号", "文件行号", "原因代码", "原因"]
+    assert list(excluded.columns) == ["序号", "文件行号", "原因"]
 
 
 def test_cli_bad_input_exit_2(tmp_path: Path, capsys) -> None:

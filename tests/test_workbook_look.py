@@ -125,3 +125,16 @@ def test_console_speaks_chinese_and_percent(
             assert not hit, (argv[0], word, out[max(0, hit.start() - 80): hit.end() + 40])
         ratio = RAW_RATIO.search(out)
         assert not ratio or argv[0] == "weights", (argv[0], out[ratio.start() - 80:][:160])
+
+
+def test_people_csv_speak_chinese(workbooks: dict[str, Path]) -> None:
+    """CSV files named in Chinese are for people; the English-keyed ones (summary.csv,
+    flags.csv, batch_summary.csv) are the documented machine-readable files."""
+    folder = workbooks["满意度分析"].parent
+    for name in ("有效答卷.csv", "剔除答卷.csv"):
+        text = (folder / name).read_bytes().decode("utf-8-sig")
+        for word in [*LEFTOVERS, "incomplete", "speeder", "straightliner", "duplicate_ip"]:
+            hit = re.search(rf"(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_])", text)
+            assert not hit, (name, word, text[max(0, hit.start() - 60): hit.end() + 40])
+        ratio = RAW_RATIO.search(text)
+        assert not ratio, (name, text[max(0, ratio.start() - 60):][:120])

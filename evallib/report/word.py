@@ -143,7 +143,12 @@ def _cover_page(doc: Any, cover: dict[str, Any]) -> None:
         doc.add_paragraph()
     t = doc.add_paragraph(style="Title")
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    t.add_run(cover["title"])
+    title = str(cover["title"])
+    if title.endswith("绩效评价报告") and len(title) > 14:  # never 「绩效评/价报告」
+        t.add_run(title[:-6]).add_break()
+        t.add_run("绩效评价报告")
+    else:
+        t.add_run(title)
     for _ in range(3):
         doc.add_paragraph()
     for k, v in cover["meta"]:
@@ -262,6 +267,7 @@ def _body(doc: Any, blocks: list[dict[str, Any]]) -> None:
             if b.get("caption"):
                 cap = doc.add_paragraph(b["caption"], style="Caption")
                 cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                cap.paragraph_format.keep_with_next = True  # not alone at a page's foot
             _table(doc, b)
         elif kind == "image":
             doc.add_picture(io.BytesIO(base64.b64decode(b["png"])), width=Cm(15))

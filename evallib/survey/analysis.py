@@ -184,17 +184,19 @@ class SurveyResult:
         v = self.validity
         rows = []
         if r is not None:
-            rows += [
-                ("Cronbach's α", f"{r.alpha:.3f}"),
+            rows += [  # single statistics as numbers; composite figures as text
+                ("Cronbach's α", round(float(r.alpha), 3)),
                 (f"α 的 {r.confidence:.0%} 区间 (Feldt)", f"{r.ci_low:.3f}–{r.ci_high:.3f}"),
-                ("标准化 α", f"{r.standardized:.3f}"),
+                ("标准化 α", round(float(r.standardized), 3)),
                 ("题目数 / 完整答卷", f"{r.k} / {r.n}"),
             ]
         if v:
+            p = float(v["bartlett_p"])
             rows += [
-                ("KMO", f"{v['kmo']:.3f}"),
-                ("Bartlett 球形检验 χ²（df）", f"{v['bartlett_chi2']:.1f}（{v['bartlett_df']}）"),
-                ("Bartlett 检验 p 值", fmt_p(v["bartlett_p"])),
+                ("KMO", round(float(v["kmo"]), 3)),
+                ("Bartlett 球形检验 χ²", round(float(v["bartlett_chi2"]), 1)),
+                ("Bartlett 检验自由度 df", int(v["bartlett_df"])),
+                ("Bartlett 检验 p 值", fmt_p(p) if p < 0.001 else round(p, 3)),
             ]
         return pd.DataFrame(rows, columns=["指标", "数值"])
 

@@ -81,8 +81,8 @@ def write_outputs(result: SurveyResult, data: SurveyData, out: str | Path) -> li
     out = Path(out)
     kept = np.where(result.cleaning.keep)[0]
     cleaned = _csv(answers_frame(data, kept))
-    excluded = _csv(result.cleaning.excluded().rename(
-        columns={"respondent": "序号", "row": "文件行号", "reasons": "原因代码"}))  # fmt: skip
+    excluded = _csv(result.cleaning.excluded().drop(columns=["reasons"]).rename(
+        columns={"respondent": "序号", "row": "文件行号"}))  # fmt: skip
     sheets = {
         "样本与清洗": result.cleaning.table_zh(),
         "样本量": result.sample_zh(),
