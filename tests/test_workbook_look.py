@@ -138,3 +138,15 @@ def test_people_csv_speak_chinese(workbooks: dict[str, Path]) -> None:
             assert not hit, (name, word, text[max(0, hit.start() - 60): hit.end() + 40])
         ratio = RAW_RATIO.search(text)
         assert not ratio, (name, text[max(0, ratio.start() - 60):][:120])
+
+
+def test_expert_template_prints_one_page_wide(tmp_path: Path) -> None:
+    """The expert-judgement template is a form, not a table: its sheets print one page wide."""
+    book = tmp_path / "专家.xlsx"
+    assert main(["weights", "template", "key_project", "--experts", "2", "--out", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    sheet = wb["专家1"]
+    assert "root" not in [sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)]
