@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..errors import InputDataError
 from ..present import fmt_p
+from ..rounding import round_half_up
 from .clean import CleaningResult, clean
 from .importer import SurveyData
 from .reliability import AlphaResult, alpha_from_cov, bartlett_from_corr, kmo_from_corr
@@ -185,18 +186,18 @@ class SurveyResult:
         rows = []
         if r is not None:
             rows += [  # single statistics as numbers; composite figures as text
-                ("Cronbach's α", round(float(r.alpha), 3)),
+                ("Cronbach's α", round_half_up(float(r.alpha), 3)),
                 (f"α 的 {r.confidence:.0%} 区间 (Feldt)", f"{r.ci_low:.3f}–{r.ci_high:.3f}"),
-                ("标准化 α", round(float(r.standardized), 3)),
+                ("标准化 α", round_half_up(float(r.standardized), 3)),
                 ("题目数 / 完整答卷", f"{r.k} / {r.n}"),
             ]
         if v:
             p = float(v["bartlett_p"])
             rows += [
-                ("KMO", round(float(v["kmo"]), 3)),
-                ("Bartlett 球形检验 χ²", round(float(v["bartlett_chi2"]), 1)),
+                ("KMO", round_half_up(float(v["kmo"]), 3)),
+                ("Bartlett 球形检验 χ²", round_half_up(float(v["bartlett_chi2"]), 1)),
                 ("Bartlett 检验自由度 df", int(v["bartlett_df"])),
-                ("Bartlett 检验 p 值", fmt_p(p) if p < 0.001 else round(p, 3)),
+                ("Bartlett 检验 p 值", fmt_p(p) if p < 0.001 else round_half_up(p, 3)),
             ]
         return pd.DataFrame(rows, columns=["指标", "数值"])
 
