@@ -33,6 +33,7 @@ from ..errors import EvalError, InputDataError, ReportError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..project import load_project
 from ..results import collect_versions
+from ..rounding import round_half_up
 from .blocks import RESULT_MIME
 
 __all__ = ["BundleResult", "ReproduceResult", "notebook_path", "reproduce", "run_report"]
@@ -315,7 +316,7 @@ def _build(
             "started": started,
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "host": platform.node(),
-            "timings_s": {k: round(v, 3) for k, v in timings.items()},
+            "timings_s": {k: round_half_up(v, 3) for k, v in timings.items()},
         },
     }
     atomic_write_text(

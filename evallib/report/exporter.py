@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nbconvert.exporters import Exporter
@@ -18,22 +19,21 @@ __all__ = ["EvallibDocxExporter", "EvallibHTMLExporter", "EvallibPDFExporter"]
 
 
 class _EvallibExporter(Exporter):
-    """Shared part: the notebook goes through nbconvert's preprocessors, then ``_render``."""
+    """Shared part: the notebook goes through nbconvert's preprocessors, then the format's
+    renderer (``renderer``: one of :mod:`evallib.report.render`'s functions)."""
 
     extension = ""
+    renderer: Callable[[Any], str | bytes] = staticmethod(render_html)
 
     def _file_extension_default(self) -> str:
         return self.extension
-
-    def _render(self, nb: Any) -> str | bytes:
-        raise NotImplementedError
 
     def from_notebook_node(
         self, nb: Any, resources: Any = None, **kw: Any
     ) -> tuple[str | bytes, Any]:
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = self.extension
-        return self._render(nb_copy), resources
+        return type(self).renderer(nb_copy), resources
 
 
 class EvallibHTMLExporter(_EvallibExporter):
@@ -42,9 +42,7 @@ class EvallibHTMLExporter(_EvallibExporter):
     export_from_notebook = "evallib 评价报告 (HTML)"
     output_mimetype = "text/html"
     extension = ".html"
-
-    def _render(self, nb: Any) -> str:
-        return render_html(nb)
+    renderer = staticmethod(render_html)
 
 
 class EvallibPDFExporter(_EvallibExporter):
@@ -53,9 +51,7 @@ class EvallibPDFExporter(_EvallibExporter):
     export_from_notebook = "evallib 评价报告 (PDF)"
     output_mimetype = "application/pdf"
     extension = ".pdf"
-
-    def _render(self, nb: Any) -> bytes:
-        return render_pdf(nb)
+    renderer = staticmethod(render_pdf)
 
 
 class EvallibDocxExporter(_EvallibExporter):
@@ -64,6 +60,4 @@ class EvallibDocxExporter(_EvallibExporter):
     export_from_notebook = "evallib 评价报告 (Word)"
     output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     extension = ".docx"
-
-    def _render(self, nb: Any) -> bytes:
-        return render_docx(nb)
+    renderer = staticmethod(render_docx)
