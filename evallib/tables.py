@@ -184,6 +184,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     header_keywords: Iterable[str] = (),
+    fast: bool = False,
 ) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`.
 
@@ -195,6 +196,9 @@ def read_table(
     header_keywords : iterable of str
         Column names one of which the header row contains; rows above it (titles) are skipped.
         When none is found, the first row is the header.
+    fast : bool
+        Read XLSX through python-calamine and accept legacy XLS (xlrd), see
+        :mod:`evallib.fastsheets` — for large exports whose cells are plain values.
 
     Raises
     ------
@@ -204,7 +208,12 @@ def read_table(
     path = Path(path)
     data = _check_file(path)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if fast and suffix in (".xlsx", ".xlsm", ".xls"):
+        from .fastsheets import read_sheet_fast
+
+        sh = read_sheet_fast(path, sheet, data=data)
+        rows, sheet_name = sh.rows, sh.title
+    elif suffix in (".xlsx", ".xlsm"):
         rows, sheet_name = _read_xlsx(path, data, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
         rows = _csv_rows(path, data, "\t" if suffix == ".tsv" else None)
