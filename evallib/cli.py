@@ -136,7 +136,9 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     from .survey.outputs import write_outputs
 
     spec = load_spec(args.spec)
-    data = read_survey(args.data, spec, sheet=args.sheet)
+    data = read_survey(args.data, spec, sheet=args.sheet, text_twin=args.text_export)
+    for note in data.notes:
+        print(note)
     trim = tuple(args.trim) if args.trim else None
     result = analyze(data, weighted=args.weighted, trim=trim, seed=args.seed)
     print(result.summary_zh())
@@ -147,7 +149,9 @@ def _cmd_survey(args: argparse.Namespace) -> int:
             result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]]))
     if data.unmatched_columns:
         print(
-            f"\n提示：以下列未用于计分（已原样保留、脱敏后输出）：{'、'.join(data.unmatched_columns)}"
+            f"\n提示：以下列未用于计分，也不写入输出（问卷说明 keep_text 可保留文字题）："
+            f"{'、'.join(data.unmatched_columns[:30])}"
+            + (f" 等 {len(data.unmatched_columns)} 列" if len(data.unmatched_columns) > 30 else "")
         )
     if args.out:
         with output_lock(args.out):
@@ -310,8 +314,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("survey", help="满意度问卷：清洗、计分、信度、分组，输出脱敏数据与表格")
     s.add_argument("spec", help="问卷说明 YAML")
-    s.add_argument("data", help="问卷数据：问卷星导出 XLSX/CSV（按选项文本或序号）、SPSS .sav")
+    s.add_argument(
+        "data", help="问卷数据：问卷星/腾讯问卷/问卷网/金数据/见数导出 XLSX/XLS/CSV、SPSS .sav"
+    )
     s.add_argument("--out", default=None, help="输出目录")
+    s.add_argument(
+        "--text-export", default=None,
+        help="同一批答卷的「按选项文本」导出：据此确定数值编码的含义（与问卷说明矛盾时报错）",
+    )  # fmt: skip
     s.add_argument("--sheet", default=None, help="数据所在工作表")
     s.add_argument(
         "--weighted",

@@ -130,9 +130,11 @@ def test_into_the_evaluation(results) -> None:
 
 
 # --------------------------------------------------------------------------- bad input
+MINI_SCALE = [{"label": lab, "points": p, "code": c} for c, (lab, p) in enumerate(
+    [("非常满意", 100), ("满意", 80), ("一般", 60), ("不满意", 40), ("非常不满意", 20)], 1)]
 MINI_SPEC = {"name": "小问卷", "items": [{"code": "A", "question": 5, "sub": "甲"},
                                        {"code": "B", "question": 5, "sub": "乙"}],
-             "quality": {"min_duration": None}}  # fmt: skip
+             "scale": MINI_SCALE, "quality": {"min_duration": None}}  # fmt: skip
 HEAD = "序号,所用时间,5(甲),5(乙)\n"
 
 
@@ -154,7 +156,7 @@ def _spec_file(tmp_path: Path, data: dict | None = None) -> Path:
          ["unknown label", "第 2 行", "5、评价—乙", "很满意"]),
         ((HEAD + "1,100秒,1,9\n2,100秒,2,12\n3,100秒,1,1\n").encode(),
          ["codes out of range", "5(乙)", "第 2 行"]),
-        ("序号,5(甲),5(甲),5(乙)\n1,1,1,1\n".encode(), ["duplicated question number", "5(甲)"]),
+        ("序号,5(甲),5(甲),5(乙)\n1,1,1,1\n".encode(), ["ambiguous", "5(甲)"]),
         ("序号,5(甲),6(乙)\n1,1,1\n".encode(), ["spec/data mismatch", "B"]),
     ],
 )  # fmt: skip

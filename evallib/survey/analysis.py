@@ -45,30 +45,34 @@ from .spec import QuestionnaireSpec
 from .stats import margin_of_error, required_sample_size, t_interval, wilson_interval
 from .weights import WeightResult, rake
 
-__all__ = ["SurveyResult", "analyze", "points_matrix"]
+__all__ = ["SurveyResult", "analyze", "oriented_codes", "points_matrix"]
 
 
-def _level_points(spec: QuestionnaireSpec, reverse: bool = False) -> np.ndarray:
-    """Points of the scale levels 1..k (reversed for a reverse-coded item)."""
-    pts = np.array([lv.points for lv in spec.scale], dtype=np.float64)
-    return pts.max() + pts.min() - pts if reverse else pts
+def oriented_codes(codes: np.ndarray, items: list[Any], k: int) -> np.ndarray:
+    """Codes with reverse items mirrored (position j → k+1−j; other codes unchanged), so that
+    position 1 is the best answer for every item — the one place ``reverse`` is applied, for
+    points, 满意率 and every figure built on them."""
+    rev = [j for j, it in enumerate(items) if it.reverse]
+    if not rev:
+        return codes
+    out = codes.copy()
+    block = out[:, rev]
+    on_scale = (block >= 1) & (block <= k)
+    out[:, rev] = np.where(on_scale, k + 1 - block, block)
+    return out
 
 
 def points_matrix(
     codes: np.ndarray, spec: QuestionnaireSpec, items: list[Any] | None = None
 ) -> np.ndarray:
-    """float32 points per answer (NaN where not a valid scale answer); reverse items flipped.
-    ``items`` are the spec items of the columns of ``codes`` (default: all)."""
+    """float32 points per answer (NaN where not a valid scale answer), reverse items mirrored.
+    ``codes`` are the positions as read; ``items`` the spec items of its columns (default:
+    all)."""
     items = spec.items if items is None else items
     k = spec.k
     lut = np.full(256, np.nan, dtype=np.float32)
-    pts = np.array([lv.points for lv in spec.scale], dtype=np.float32)
-    lut[1 : k + 1] = pts
-    p = lut[codes.astype(np.uint8)]
-    rev = [j for j, it in enumerate(items) if it.reverse]
-    if rev:
-        p[:, rev] = pts.max() + pts.min() - p[:, rev]
-    return p
+    lut[1 : k + 1] = np.array([lv.points for lv in spec.scale], dtype=np.float32)
+    return lut[oriented_codes(codes, items, k).astype(np.uint8)]
 
 
 def _wmean(x: np.ndarray, w: np.ndarray | None) -> tuple[float, float, float]:
@@ -337,7 +341,8 @@ def analyze(
             file=data.source,
             fix="检查 quality 规则（如 min_duration）是否过严",
         )
-    codes = data.codes[keep]
+    raw = data.codes[keep]
+    codes = oriented_codes(raw, spec.items, spec.k)  # reverse items mirrored, once
     n = codes.shape[0]
     N = spec.population
     if N is not None and N < n:
@@ -364,6 +369,7 @@ def analyze(
     for j, it in enumerate(spec.items):
         col = codes[:, j]
         cnt = np.bincount(col.astype(np.intp) + 16, minlength=32)
+        cnt_raw = np.bincount(raw[:, j].astype(np.intp) + 16, minlength=32)
         if w is None:
             wc, w2 = cnt.astype(float), cnt.astype(float)
         else:
@@ -373,7 +379,7 @@ def analyze(
         valid = int(cnt[17 : 17 + k].sum())
         val_w = float(lv_w.sum())
         rate = float(wc[17 : 17 + top].sum()) / val_w if val_w else np.nan
-        p_lv = _level_points(spec, it.reverse)
+        p_lv = np.array([lv.points for lv in spec.scale], dtype=np.float64)
         m = float((lv_w * p_lv).sum() / val_w) if val_w else np.nan
         var = float((lv_w * (p_lv - m) ** 2).sum() / val_w) if val_w else np.nan
         n_for_ci = valid if w is None else (val_w**2 / float(w2[17 : 17 + k].sum()) if val_w else 0)
@@ -387,7 +393,7 @@ def analyze(
             "n_invalid": int(cnt[7]),
         }  # fmt: skip
         for pos, lv in enumerate(spec.scale, 1):
-            row[f"n_{lv.label}"] = int(cnt[16 + pos])
+            row[f"n_{lv.label}"] = int(cnt_raw[16 + pos])  # answers as given
         row.update({"rate": rate, "rate_low": float(rl), "rate_high": float(rh), "score": m,
                     "sd": sd, "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
         item_rows.append(row)
@@ -397,7 +403,7 @@ def analyze(
     sub = codes[:, sat_idx]
     valid_m = (sub >= 1) & (sub <= k)
     sat_m = (sub >= 1) & (sub <= top)
-    pts = points_matrix(sub, spec, [spec.items[j] for j in sat_idx])
+    pts = points_matrix(raw[:, sat_idx], spec, [spec.items[j] for j in sat_idx])
     filled = np.where(valid_m, pts, np.float32(0))
     iw = np.array([spec.items[j].weight for j in sat_idx], dtype=np.float32)
     dims = spec.dimensions or []

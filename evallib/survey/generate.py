@@ -61,15 +61,19 @@ def demo_spec() -> dict[str, Any]:
     for s in IMPORTANCE:
         code = next(i["code"] for i in items if i["sub"] == s)
         items.append({"code": f"I{code[1:]}", "question": Q_IMP, "sub": s, "importance_of": code})
+    # The questionnaire lists 非常满意 first, so the 按选项序号 export codes it 1.
     scale = [
-        {"label": lab, "points": pts, "aliases": [imp]}
-        for lab, pts, imp in zip(LABELS[:5], [100, 80, 60, 40, 20], IMP_LABELS, strict=True)
+        {"label": lab, "points": pts, "aliases": [imp], "code": code}
+        for code, (lab, pts, imp) in enumerate(
+            zip(LABELS[:5], [100, 80, 60, 40, 20], IMP_LABELS, strict=True), 1
+        )
     ]
     return {
         "name": "某县农村公路提档升级项目服务对象满意度调查",
         "population": 12000,
         "scale": scale,
         "missing_labels": ["不了解", "不适用", "说不清"],
+        "missing_codes": [6, 7, 8],
         "satisfied_top": 2,
         "items": items,
         "dimensions": [

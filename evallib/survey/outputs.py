@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..fileio import atomic_write_bytes, atomic_write_text
 from ..inert import csv_bytes, frames_xlsx
-from .analysis import SurveyResult
+from .analysis import SurveyResult, points_matrix
 from .importer import SurveyData, parse_header
 from .privacy import mask_frame, mask_value, scrub_text
-from .spec import CODE_BLANK, CODE_DONT_KNOW, CODE_INVALID, CODE_SKIPPED
+from .spec import CODE_INVALID
 
 __all__ = ["answers_frame", "write_outputs"]
 
@@ -23,39 +24,59 @@ FILES = ("有效答卷.csv", "剔除答卷.csv", "满意度分析.xlsx", "survey
 
 
 def answers_frame(data: SurveyData, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Respondent-level table safe to share: 序号, metadata, groups, answers as text, masked PII
-    and scrubbed open text."""
+    """Respondent-level table safe to share and audit: 序号, metadata, groups, each item's
+    answer exactly as the export gave it (code or text) beside the points it was scored
+    (reverse items mirrored), masked personal columns and scrubbed kept text.  No column
+    overwrites another: a name met twice gets a "（2）"."""
     idx = np.arange(data.n) if rows is None else rows
     spec = data.spec
-    labels = {pos: lv.label for pos, lv in enumerate(spec.scale, 1)}
-    labels |= {CODE_BLANK: "(空)", CODE_DONT_KNOW: "不了解/不适用", CODE_SKIPPED: "(跳过)",
-               CODE_INVALID: "(无效编码)"}  # fmt: skip
-    out = pd.DataFrame({"序号": data.respondent[idx], "所用时间(秒)": data.duration[idx]})
+    cols: dict[str, Any] = {}
+
+    def put(name: str, values: Any) -> None:
+        base, i = name, 2
+        while name in cols:
+            name, i = f"{base}（{i}）", i + 1
+        cols[name] = values
+
+    put("序号", data.respondent[idx])
+    put("所用时间(秒)", data.duration[idx])
     meta = data.meta.iloc[idx].reset_index(drop=True)
-    out["提交答卷时间"] = meta["submitted"].to_numpy()
-    out["省份"] = meta["province"].to_numpy()
-    out["城市"] = meta["city"].to_numpy()
+    for key, zh in (("submitted", "提交答卷时间"), ("province", "省份"), ("city", "城市")):
+        put(zh, meta[key].to_numpy())
     if data.ip is not None:
-        out["IP（已脱敏）"] = [mask_value(v, "ip") for v in data.ip[idx]]
+        put("IP（已脱敏）", [mask_value(v, "ip") for v in data.ip[idx]])
     for g in data.groups.columns:
-        out[g] = data.groups[g].iloc[idx].astype(str).to_numpy()
+        put(f"分组：{g}", data.groups[g].iloc[idx].astype(str).to_numpy())
+    pts = points_matrix(data.codes[idx], spec)
     for j, it in enumerate(spec.items):
-        out[f"{it.code} {it.label}"] = [labels.get(int(c), str(c)) for c in data.codes[idx, j]]
+        put(f"{it.code} {it.label}（原始答案）", _given(data, it.code, j, idx))
+        put(f"{it.code} 得分", pts[:, j].astype(np.float64))
     kinds = data.pii.attrs.get("kinds", {})
     if kinds:
         masked = mask_frame(data.pii.iloc[idx].reset_index(drop=True), kinds)
         for col in masked.columns:
-            out[f"{col}（已脱敏）"] = masked[col].to_numpy()
+            put(f"{col}（已脱敏）", masked[col].to_numpy())
     kept = _kept_text(data)
     if kept:
-        kinds = data.pii.attrs.get("kinds", {})
         shapeless = [c for c in data.pii.columns if kinds.get(c) in ("name", "address", "other")]
         known = {str(v).strip() for c in shapeless for v in data.pii[c].dropna()}
         for col in kept:
-            out[f"{col}（已去除个人信息）"] = [
+            put(f"{col}（已去除个人信息）", [
                 scrub_text(str(v), known) if pd.notna(v) else "" for v in data.extra[col].iloc[idx]
-            ]
-    return out
+            ])  # fmt: skip
+    return pd.DataFrame(cols)
+
+
+def _given(data: SurveyData, code: str, j: int, idx: np.ndarray) -> np.ndarray:
+    """An item's answers as given; a value that is no option (out of range) is scrubbed of
+    personal data, since it may be anything a respondent typed."""
+    if data.answers.empty or code not in data.answers:
+        return data.codes[idx, j].astype(np.int64)
+    given = data.answers[code].iloc[idx].to_numpy(dtype=object)
+    bad = data.codes[idx, j] == CODE_INVALID
+    for i in np.flatnonzero(bad):
+        given[i] = scrub_text(str(given[i]))
+    return given
 
 
 def _kept_text(data: SurveyData) -> list[str]:

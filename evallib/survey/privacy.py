@@ -21,9 +21,11 @@ Two defences:
    contact     5–12 digits after 电话/联系/tel
    =========== =============================================================================
 
-   Names and addresses have no shape: a column is taken for one by its header (姓名, 联系人,
-   用户名, 地址, 住址 …) and masked; in free text they are one more reason free text is not
-   copied by default.
+   Names and addresses have no strict shape: a header word (姓名, 联系人, 地址, 住址 …) is a
+   hint that the values must confirm (a common surname and 1–3 more characters; an address
+   word) before the column is masked; in free text they are one more reason free text is not
+   copied by default.  No column is masked, dropped or used for de-duplication on a header
+   word alone.
 
 Masks: 138****5678, 110***********1234, 张**, 1.2.*.*; every other kind ``***``.  Inside
 free text each value is replaced by its kind in brackets (〔手机号〕).  Outputs identify
@@ -210,23 +212,39 @@ def scrub_text(text: str, known: Iterable[str] = ()) -> str:
     return "".join(out)
 
 
+#: Value shapes that confirm a header hint for kinds without a strict shape.
+_HINT_SHAPES = {
+    "name": re.compile(rf"(?:{_SURNAMES})[{_CJK}]{{1,3}}|[A-Za-z]+(?: [A-Za-z]+){{1,2}}"),
+    "address": re.compile(
+        rf".*[{_CJK}].*(?:省|市|区|县|镇|乡|村|街道|路|街|巷|号|小区|栋|幢|单元|室|组).*"
+    ),
+    "wechat": re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}|1[3-9]\d{9}"),
+    "qq": re.compile(r"\d{5,12}"),
+    "contact": re.compile(r"[\d\s()+\-]{5,20}"),
+}
+
+
 def detect_column_kind(header: str, values: Iterable[object]) -> str | None:
-    """Kind of personal data a column holds: by the shape of its values (at least half of the
-    non-empty ones), else by a header word for kinds without a shape (name, address, wechat)."""
+    """Kind of personal data a column holds, decided by its values.
+
+    A column is personal when at least half of its non-empty values have the shape of one
+    kind (phone, ID number, e-mail, IP, …).  For kinds without a strict shape (names,
+    addresses, WeChat/QQ ids, loose contact numbers) a header word is a hint that the values
+    must confirm: "手机品牌" holding 华为/苹果 or "手机部数" holding 2 is no phone column.
+    """
     vals = [v for v in values if v is not None and str(v).strip() not in ("", "nan", "<NA>")]
-    if vals:
-        kinds = pd.Series([classify(v) for v in vals[:2000]])
-        top = kinds.value_counts()
-        if len(top) and top.iloc[0] >= 0.5 * min(len(vals), 2000):
-            return str(top.index[0])
-    for kind in ("name", "address", "wechat"):
-        if any(w in header for w in HEADER_HINTS[kind]):
-            return kind
-    loose = {"qq": r"\d{5,12}", "contact": r"[\d\s()+\-]{5,20}"}
-    for kind, hint in (("qq", "qq"), ("contact", "phone")):
-        if vals and any(w in header for w in HEADER_HINTS[hint]):
-            s = pd.Series([str(v).strip() for v in vals[:2000]])
-            if s.str.fullmatch(loose[kind]).mean() >= 0.5:
+    if not vals:
+        return None
+    sample = [str(v).strip().translate(_FOLD) for v in vals[:2000]]
+    kinds = pd.Series([classify(v) for v in sample])
+    top = kinds.value_counts()
+    if len(top) and top.iloc[0] >= 0.5 * len(sample):
+        return str(top.index[0])
+    s = pd.Series(sample)
+    for kind, hint in (("name", "name"), ("address", "address"), ("wechat", "wechat"),
+                       ("qq", "qq"), ("contact", "phone")):  # fmt: skip
+        if any(w in header for w in HEADER_HINTS[hint]):
+            if s.str.fullmatch(_HINT_SHAPES[kind].pattern).mean() >= 0.5:
                 return kind
     return None
 

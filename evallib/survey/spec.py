@@ -46,10 +46,18 @@ DEFAULT_SCALE = [
 
 
 class ScaleLevel(BaseModel):
+    """One answer level of the scale.
+
+    ``code`` is the number this level has in a numeric export (问卷星 按选项序号, SPSS, a
+    0–10 rating): platforms number options in the order the questionnaire lists them, so
+    1 may be the best or the worst level — only the questionnaire can say.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     label: str
     points: float
     aliases: list[str] = Field(default_factory=list)
+    code: int | None = Field(None, ge=0, le=1000)
 
 
 class Item(BaseModel):
@@ -58,6 +66,9 @@ class Item(BaseModel):
     ``question`` is the question number in the export ("8、…"); ``sub`` the matrix row text
     ("8(路面平整程度)"); either ``question`` or ``text`` must let the importer find the column.
     ``importance_of`` marks an importance item paired with a satisfaction item (for IPA).
+    ``column`` names the export column (header as written, or the SPSS variable name) when
+    number and text cannot find it.  ``reverse`` marks a negatively worded item: its levels
+    are mirrored (level j counts as level k+1−j) for every figure — points and 满意率.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -69,6 +80,7 @@ class Item(BaseModel):
     weight: float = Field(1.0, gt=0)
     reverse: bool = False
     importance_of: str | None = None
+    column: str | None = None
 
     @property
     def label(self) -> str:
@@ -123,9 +135,12 @@ class QuestionnaireSpec(BaseModel):
     population : int, optional
         Size N of the target population (服务对象总数), for the finite population correction.
     scale : list of ScaleLevel
-        Best level first; its order gives the codes 1..k of the 按序号 export.
+        Best level first.  A numeric export needs each level's ``code`` (or SPSS value
+        labels, or a text export of the same survey): the order alone does not say it.
     missing_labels : list of str
-        Answers counted as missing ("不了解"), coded k+1, k+2, ... in the 按序号 export.
+        Answers counted as missing ("不了解").
+    missing_codes : list of int
+        Their numbers in a numeric export (with ``scale[*].code``).
     satisfied_top : int
         How many top levels count as satisfied (top-2 box).
     """
@@ -137,7 +152,17 @@ class QuestionnaireSpec(BaseModel):
         default_factory=lambda: [ScaleLevel(label=a, points=b) for a, b in DEFAULT_SCALE]
     )
     missing_labels: list[str] = Field(default_factory=lambda: ["不了解", "不适用", "说不清"])
+    missing_codes: list[int] = Field(
+        default_factory=list, description="numeric codes of the missing answers (不了解 = 6)"
+    )
     satisfied_top: int = Field(2, ge=1)
+    platform: str | None = Field(
+        None, description="export platform (wjx, tencent, wenjuanwang, jinshuju, credamo, "
+        "generic); detected from the header when not given"
+    )
+    meta_columns: dict[str, str] = Field(
+        default_factory=dict, description="extra export columns → meta role (duration, ip, …)"
+    )
     items: list[Item] = Field(min_length=1)
     dimensions: list[Dimension] = Field(default_factory=list)
     groups: list[GroupSpec] = Field(default_factory=list)
@@ -160,13 +185,14 @@ class QuestionnaireSpec(BaseModel):
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
             raise ValueError(f"duplicate item codes: {dup}")
-        keys = [(i.question, i.sub) for i in self.items if i.question is not None]
-        dupq = sorted({f"{q}{f'({s})' if s else ''}" for q, s in keys if keys.count((q, s)) > 1})
+        keys = [(i.question, i.sub, i.text, i.column) for i in self.items]
+        dupq = sorted({f"{q}{f'({s})' if s else ''}{t or ''}{c or ''}" for q, s, t, c in keys
+                       if keys.count((q, s, t, c)) > 1})
         if dupq:
             raise ValueError(f"duplicated question numbers: {dupq}")
         for i in self.items:
-            if i.question is None and not i.text:
-                raise ValueError(f"item {i.code}: give question (题号) or text (题干)")
+            if i.question is None and not i.text and not i.column:
+                raise ValueError(f"item {i.code}: give question (题号), text (题干) or column")
         dims = {d.name for d in self.dimensions}
         for i in self.items:
             if self.dimensions and i.dimension not in dims and i.importance_of is None:
@@ -175,6 +201,16 @@ class QuestionnaireSpec(BaseModel):
                 raise ValueError(f"item {i.code}: importance_of {i.importance_of!r} is no item")
         if self.satisfied_top >= len(self.scale):
             raise ValueError("satisfied_top must be smaller than the number of scale levels")
+        if len(self.scale) > 100:
+            raise ValueError("at most 100 scale levels")
+        given = [lv.code for lv in self.scale if lv.code is not None]
+        if given and len(given) != len(self.scale):
+            raise ValueError("scale: give code for every level or for none")
+        if self.missing_codes and not given:
+            raise ValueError("missing_codes needs scale codes (code: on every level)")
+        allc = given + list(self.missing_codes)
+        if len(set(allc)) != len(allc):
+            raise ValueError(f"scale/missing codes repeated: {sorted(allc)}")
         return self
 
     @property
@@ -188,6 +224,17 @@ class QuestionnaireSpec(BaseModel):
     @property
     def importance_items(self) -> list[Item]:
         return [i for i in self.items if i.importance_of is not None]
+
+    @property
+    def codes_declared(self) -> bool:
+        """True when the spec says which number each level has in a numeric export."""
+        return bool(self.scale) and self.scale[0].code is not None
+
+    def code_positions(self) -> dict[int, int]:
+        """Export number → scale position 1..k (best first) or CODE_DONT_KNOW."""
+        out = {int(lv.code): pos for pos, lv in enumerate(self.scale, 1) if lv.code is not None}
+        out |= {int(c): CODE_DONT_KNOW for c in self.missing_codes}
+        return out
 
     def label_codes(self) -> dict[str, int]:
         """Answer text → code (scale 1..k, missing labels → CODE_DONT_KNOW)."""
