@@ -35,7 +35,8 @@ _COL_RE = re.compile(rb' r="([A-Z]{2,})')
 _CHUNK = 4 << 20
 # Formulas, merged cells, and cells or rows without a reference (position implied by order):
 # the careful openpyxl reader handles those.
-_CAREFUL = (b"<f", b":f>", b":f ", b"mergeCell", b"<c>", b"<row>")
+_CAREFUL = (b"<f", b"mergeCell", b"<c>", b"<row>")
+_PREFIXED = re.compile(rb"<(\w+):worksheet\b")  # namespace-prefixed XML: the careful reader
 
 
 def _col_number(letters: bytes) -> int:
@@ -79,17 +80,39 @@ def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
             buf = tail + block
             cut = buf.rfind(b">") + 1 or len(buf)
             body, tail = buf[:cut], buf[cut:]
-            if not careful and any(m in body for m in _CAREFUL):
+            if not careful and (any(m in body for m in _CAREFUL)
+                                or (max_row == 0 and _PREFIXED.search(body[:4096]))):
                 careful = True
             rows = _ROW_RE.findall(body)
             if rows:
-                max_row = max(max_row, max(int(r) for r in rows))
+                max_row = max(max_row, *map(int, rows))
+            # calamine places a cell by its own reference: a cell "A1048576" inside <row r="1">
+            # counts.  Only references with as many digits as the largest row so far can
+            # exceed it, so only those are collected.
+            digits = len(str(max_row)) if max_row else 1
+            far = re.findall(rb' r="[A-Z]+(\d{%d,})"' % digits, body)
+            if far:
+                max_row = max(max_row, *map(int, far))
             cols = set(_COL_RE.findall(body))
             if cols:
                 max_col = max(max_col, max(_col_number(c) for c in cols))
             elif b' r="' in body:
                 max_col = max(max_col, 26)
     return max_row, max_col, careful
+
+
+def _one_letter_width(zf: zipfile.ZipFile, part: str) -> int:
+    width = 0
+    with zf.open(part) as fh:
+        tail = b""
+        while block := fh.read(_CHUNK):
+            buf = tail + block
+            cut = buf.rfind(b">") + 1 or len(buf)
+            body, tail = buf[:cut], buf[cut:]
+            letters = set(re.findall(rb' r="([A-Z])\d', body))
+            if letters:
+                width = max(width, max(_col_number(c) for c in letters))
+    return width
 
 
 def _sheet_index(names: list[str], sheet: str | int | None, path: Path) -> int:
@@ -142,6 +165,9 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> Sheet:
         max_row, max_col, careful = _scan(zf, part)
     if careful:
         return read_sheet(path, sheet, data=data)
+    if max_col == 26 and max_row * 26 > limits.get("max_cells"):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # one-letter columns only: exact width
+            max_col = _one_letter_width(zf, part)
     if max_row > limits.get("max_rows"):
         raise _too_big(path, title, f"第 {max_row:,} 行有内容", "max_rows")
     if max_col > limits.get("max_columns"):

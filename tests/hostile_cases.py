@@ -72,6 +72,8 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "experts.xlsx": lambda: (ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx").read_bytes(),
         "review.csv": lambda: (ROOT / "survey_data/review/复核样本_长表.csv").read_bytes(),
         "forms.xlsx": lambda: (ROOT / "survey_data/review/复核样本_自评表.xlsx").read_bytes(),
+        "legacy_spec.yaml": lambda: (DATA / "surveys" / "spec_legacy.yaml").read_bytes(),
+        "survey.xls": lambda: (DATA / "surveys" / "wjx_legacy.xls").read_bytes(),
         "batch.csv": lambda: b"project,id,formats\n"
         + "".join(f"proj/project.yaml,项目{k},pdf\n" for k in "ABCDE").encode(),
         "batch.yaml": lambda: "# 批量清单\nprojects:\n  - {project: proj/project.yaml, id: 项目A}\n"
@@ -99,6 +101,8 @@ SLOTS: dict[str, tuple[list[str], list[str], str, str, bool]] = {
                     ["spec.yaml", "survey.xlsx"], "survey.xlsx", "xlsx", False),
     "survey-csv": (["survey", "spec.yaml", "survey.csv", "--out", "out"],
                    ["spec.yaml", "survey.csv"], "survey.csv", "csv", False),
+    "survey-xls": (["survey", "legacy_spec.yaml", "survey.xls", "--out", "out"],
+                   ["legacy_spec.yaml", "survey.xls"], "survey.xls", "xls", False),
     "report-project": (["report", "proj/project.yaml", "--out", "out"], PROJ,
                        "proj/project.yaml", "yaml", True),
     "report-evidence": (["report", "proj/project.yaml", "--out", "out"], PROJ,
@@ -173,6 +177,12 @@ def _uncached(xml: str) -> str:
                   count=1, flags=re.S)  # fmt: skip
 
 
+def _cell_ref_far(xml: str) -> str:
+    """A cell whose own reference lies a million rows below the row that holds it."""
+    return re.sub(r'(<row r="2"[^>]*>)', r'\1<c r="B1048576" t="inlineStr"><is><t>x</t></is></c>',
+                  xml, count=1)  # fmt: skip
+
+
 def _not_xlsx_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -222,6 +232,22 @@ XLSX_CORRUPTIONS: dict[str, tuple[Callable[[bytes], bytes | None] | None, str, t
     "merge-everything": (lambda b: _sheet_xml(b, lambda x: _add_merge(x, "A1:XFD1048576")),
                          "any", (), {}),
     "far-row": (lambda b: _sheet_xml(b, _far_row), "any", (), {}),
+    "cell-ref-far": (lambda b: _sheet_xml(b, _cell_ref_far), "any", (), {}),
+    "cells-limit": (lambda b: b, "error", ("上限",), {"EVALLIB_MAX_CELLS": "20"}),
+}  # fmt: skip
+
+XLS_CORRUPTIONS: dict[str, tuple[Callable[[bytes], bytes | None] | None, str, tuple[str, ...],
+                                 dict[str, str]]] = {
+    "missing": (None, "error", ("不存在",), {}),
+    "empty": (lambda b: b"", "error", ("为空",), {}),
+    "folder": (lambda b: None, "error", ("文件",), {}),
+    "binary": (lambda b: GARBAGE, "error", ("Excel",), {}),
+    "truncated": (lambda b: b[: len(b) // 2], "error", (".xls",), {}),
+    "ole-garbage": (lambda b: OLE, "error", (".xls",), {}),
+    "html": (lambda b: b"<html><body><table><tr><td>1</td></tr></table></body></html>", "error",
+             ("HTML",), {}),
+    "oversize": (lambda b: b, "error", ("上限",), {"EVALLIB_MAX_FILE_BYTES": "1000"}),
+    "rows-limit": (lambda b: b, "error", ("上限",), {"EVALLIB_MAX_ROWS": "3"}),
     "cells-limit": (lambda b: b, "error", ("上限",), {"EVALLIB_MAX_CELLS": "20"}),
 }  # fmt: skip
 
@@ -245,7 +271,8 @@ CSV_CORRUPTIONS: dict[str, tuple[Callable[[bytes], bytes | None] | None, str, tu
 def _slot_cases(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     cases = []
     for slot, (argv, needs, target, kind, slow) in SLOTS.items():
-        table = {"yaml": YAML_CORRUPTIONS, "xlsx": XLSX_CORRUPTIONS, "csv": CSV_CORRUPTIONS}[kind]
+        table = {"yaml": YAML_CORRUPTIONS, "xlsx": XLSX_CORRUPTIONS, "csv": CSV_CORRUPTIONS,
+                 "xls": XLS_CORRUPTIONS}[kind]  # fmt: skip
         for name, spec in table.items():
             if kind == "yaml":
                 fn, must, env = spec  # type: ignore[misc]

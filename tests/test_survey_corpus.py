@@ -62,7 +62,11 @@ def _read(name: str) -> pd.DataFrame:
 
         return pyreadstat.read_sav(str(p))[0]
     if name.endswith(".xls"):
-        return pd.read_excel(p, engine="xlrd", dtype=object)
+        import xlrd
+
+        sh = xlrd.open_workbook(str(p)).sheet_by_index(0)
+        rows = [sh.row_values(r) for r in range(sh.nrows)]
+        return pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
     if name.endswith(".xlsx"):
         return pd.read_excel(p, engine="openpyxl", dtype=object)
     enc = "gbk" if "gbk" in name else "utf-8-sig"
@@ -311,3 +315,36 @@ def test_html_saved_as_xls_is_refused(tmp_path: Path) -> None:
     p.write_text("<html><table><tr><td>序号</td></tr></table></html>", encoding="utf-8")
     with pytest.raises(InputDataError, match="HTML"):
         read_survey(p, load_spec(HERE / "spec_wjx.yaml"))
+
+
+def test_platform_override_and_unknown_platform() -> None:
+    spec = load_spec(HERE / "spec_wjx.yaml")
+    data = read_survey(HERE / "wjx_text.xlsx", spec.model_copy(update={"platform": "generic"}))
+    assert data.platform == "通用表格" and "未识别" in data.notes[0]
+    with pytest.raises(InputDataError, match="不是已知平台"):
+        read_survey(HERE / "wjx_text.xlsx", spec.model_copy(update={"platform": "星问卷"}))
+
+
+def test_group_and_item_text_match_tolerates_width_and_spaces(tmp_path: Path) -> None:
+    raw = _read("jinshuju.xlsx").rename(columns={"您所在的乡镇": "您所在的 乡镇", "备注.1": "备注"})
+    p = tmp_path / "j.csv"
+    raw.to_csv(p, index=False, encoding="utf-8-sig")
+    spec = load_spec(HERE / "spec_jinshuju.yaml")
+    spec = spec.model_copy(update={"groups": [spec.groups[0].model_copy(
+        update={"column": "您所在的乡镇："})]})  # fmt: skip
+    data = read_survey(p, spec)
+    assert set(data.groups["乡镇"].astype(str)) == {"城关镇", "东河镇", "西山乡"}
+
+
+@pytest.mark.parametrize(
+    ("value", "ip", "loc"),
+    [("120.68.184.97(湖南-长沙)", "120.68.184.97", "湖南-长沙"),
+     ("120.68.184.97（湖南-长沙）", "120.68.184.97", "湖南-长沙"),
+     ("2001:db8::8a2e:370:7334", "2001:db8::8a2e:370:7334", ""),
+     ("10.0.0.1", "10.0.0.1", ""), ("", "", "")],
+)  # fmt: skip
+def test_ip_forms(value: str, ip: str, loc: str) -> None:
+    from evallib.survey.platforms import parse_ip
+
+    got_ip, got_loc = parse_ip(pd.Series([value]))
+    assert (got_ip[0], got_loc.iloc[0]) == (ip, loc)
