@@ -429,39 +429,17 @@ def align(actual: ParsedValue, target: ParsedValue, **where: Any) -> tuple[float
     return actual.number * factor, t_num, target.unit
 
 
-_FAST_RE = re.compile(r"^(≥|>=|≤|<=|>|<|=)?([+-]?\d+(?:\.\d+)?)([^\d<>=≥≤~+\-]{0,8})$")
-_FAST_OPS = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<", "=": "="}
-_UNIT_CACHE: dict[str, Unit] = {}
-
 PARSED_COLUMNS = ["op", "num", "low", "high", "unit", "dim", "factor", "unit_written", "tier",
                   "boolean", "error"]  # fmt: skip
 
 
 def _parsed_row(text: str) -> tuple[Any, ...]:
-    m = _FAST_RE.match(text)
-    if m and not (m.group(3) and _FORBIDDEN_IN_UNIT.search(m.group(3))):
-        u = m.group(3)
-        unit = _UNIT_CACHE.get(u)
-        if unit is None:
-            unit = _UNIT_CACHE[u] = lookup_unit(u)
-        return (_FAST_OPS.get(m.group(1) or ""), float(m.group(2)), np.nan, np.nan, unit.symbol,
-                unit.dimension, unit.factor, bool(u), None, None, None)  # fmt: skip
+    """:func:`parse_value`'s reading of one string as a row (the error message on failure)."""
     try:
         v = parse_value(text)
     except TargetParseError as exc:
-        return (
-            None,
-            np.nan,
-            np.nan,
-            np.nan,
-            "",
-            "",
-            1.0,
-            False,
-            None,
-            None,
-            exc.problems[0].message,
-        )
+        return (None, np.nan, np.nan, np.nan, "", "", 1.0, False, None, None,
+                exc.problems[0].message)  # fmt: skip
     return (v.operator, np.nan if v.number is None else v.number,
             np.nan if v.low is None else v.low, np.nan if v.high is None else v.high,
             v.unit.symbol, v.unit.dimension, v.unit.factor, v.unit_written, v.tier, v.boolean,
@@ -469,17 +447,15 @@ def _parsed_row(text: str) -> tuple[Any, ...]:
 
 
 def parse_series(values: pd.Series) -> pd.DataFrame:
-    """Parse a column of targets or actuals at once: each distinct string is parsed once (a fast
-    regular expression for "operator number unit", :func:`parse_value` otherwise).
+    """Parse a column of targets or actuals at once: each distinct string is parsed once, by
+    :func:`parse_value` itself — the one parser, so review reads a form exactly as ``evaluate``
+    does.
 
     Returns a DataFrame aligned with ``values`` with columns op, num, low, high, unit, dim,
     factor, unit_written, tier, boolean, error (the parse error message, else None).
     """
     s = values.astype("string").fillna("")
-    norm = (s.str.normalize("NFKC").str.translate(_CHAR_MAP)
-            .str.replace(r"\s+", "", regex=True)
-            .str.replace(r"(?<=\d),(?=\d{3}(?!\d))", "", regex=True))  # fmt: skip
-    codes, uniq = pd.factorize(norm)
+    codes, uniq = pd.factorize(s)
     rows = [_parsed_row(u) for u in uniq]
     table = pd.DataFrame(rows, columns=PARSED_COLUMNS)
     out = table.iloc[codes].reset_index(drop=True)

@@ -22,9 +22,11 @@ from decimal import (
 )
 from typing import Literal
 
+import numpy as np
+
 from .errors import ConfigError
 
-__all__ = ["ROUNDING_MODES", "RoundingMode", "round_half_up", "round_score"]
+__all__ = ["ROUNDING_MODES", "RoundingMode", "round_array", "round_half_up", "round_score"]
 
 RoundingMode = Literal["half_up", "down", "floor", "ceiling", "half_even"]
 
@@ -87,3 +89,42 @@ def round_score(x: float, decimals: int = 2, mode: str = "half_up") -> float:
 def round_half_up(x: float, decimals: int = 2) -> float:
     """Round half away from zero (四舍五入) to ``decimals`` places; see :func:`round_score`."""
     return round_score(x, decimals, "half_up")
+
+
+def round_array(x: np.ndarray, decimals: int = 2, mode: str = "half_up") -> np.ndarray:
+    """:func:`round_score` over an array, with the same result for every element.
+
+    Values at least 10⁻⁶ (in units of the last kept decimal) away from a rounding boundary are
+    rounded in numpy: the 15-significant-digit reading :func:`round_score` uses moves them by
+    less than 10⁻⁸ of that unit (|x|·10^decimals < 10⁶), so both round the same way, and
+    n / 10^decimals is the double nearest to the decimal result, as ``float(Decimal)`` is.
+    The others (near ties, large values, other modes, negative ``decimals``) go through
+    :func:`round_score` itself, once per distinct value.
+
+    >>> round_array(np.array([2.145, 7.244999999094375, -2.5, np.nan]))
+    array([ 2.15,  7.24, -2.5 ,   nan])
+    """
+    arr = np.asarray(x, dtype=float)
+    out = np.full(arr.shape, np.nan)
+    slow = ~np.isfinite(arr)
+    if mode in ("half_up", "down") and decimals >= 0:
+        scale = 10.0**decimals
+        y = np.abs(np.where(np.isfinite(arr), arr, 0.0)) * scale
+        frac = y - np.floor(y)
+        if mode == "half_up":
+            near = np.abs(frac - 0.5) < 1e-6
+            n = np.floor(y + 0.5)
+        else:
+            near = (frac < 1e-6) | (frac > 1 - 1e-6)
+            n = np.floor(y)
+        slow |= near | (y >= 1e6)
+        out = np.copysign(n, arr) / scale + 0.0
+    else:
+        slow[:] = True
+    idx = np.flatnonzero(slow & np.isfinite(arr))
+    if idx.size:
+        uniq, inv = np.unique(arr.flat[idx], return_inverse=True)
+        done = np.array([round_score(float(u), decimals, mode) for u in uniq], dtype=float)
+        out.flat[idx] = done[inv]
+    out[~np.isfinite(arr)] = arr[~np.isfinite(arr)]
+    return out + 0.0

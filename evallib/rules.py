@@ -36,10 +36,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import EvidenceError, RuleError
 from .evidence import EvidenceItem
+from .formulas import quantitative_score
 from .parsing import ParsedValue, align, parse_value, tier_of_text
 from .profiles import Profile
 from .rounding import round_half_up
@@ -51,9 +53,13 @@ __all__ = [
     "RuleDef",
     "RuleInput",
     "RuleOutcome",
+    "budget_points",
+    "budget_rate",
     "get_rule",
     "register_rule",
     "resolve_rule_name",
+    "tier_bands",
+    "yes_no_answer",
 ]
 
 TIER_LABELS = {
@@ -224,24 +230,29 @@ def _numbers(inp: RuleInput) -> tuple[float, float, str, str, list[str]]:
     return a, t, f"{_n(a)}{unit.symbol}", inp.target.display(), flags
 
 
-def _positive(a: float, t: float, w: float, over: float) -> tuple[float, str, list[str]]:
+def _positive_why(a: float, t: float, over: float) -> tuple[str, list[str]]:
     if t <= 0:
-        return w, "", ["target_zero"]
+        return "", ["target_zero"]
     if a >= t:
-        return w, "", (["over_achievement"] if a >= over * t else [])
-    return a / t * w, f"未达到年度指标值，按完成比例（{_n(a)}/{_n(t)}）计分", []
+        return "", (["over_achievement"] if a >= over * t else [])
+    return f"未达到年度指标值，按完成比例（{_n(a)}/{_n(t)}）计分", []
 
 
-def _reverse(a: float, t: float, w: float, variant: str) -> tuple[float, str, list[str]]:
+def _reverse_why(a: float, t: float, variant: str) -> tuple[str, list[str]]:
     if a <= t:
-        return w, "", []
+        return "", []
     if t <= 0:
-        return 0.0, f"指标值为 {_n(t)}，实际完成值超过指标值，不得分", ["target_zero"]
+        return f"指标值为 {_n(t)}，实际完成值超过指标值，不得分", ["target_zero"]
     if variant == "reverse_linear":
         if a >= 2 * t:
-            return 0.0, "实际完成值达到指标值的 2 倍及以上，不得分（线性计分）", []
-        return (2 - a / t) * w, f"超过年度指标值，按（2 − {_n(a)}/{_n(t)}）线性计分", []
-    return t / a * w, f"超过年度指标值，按指标值与实际值之比（{_n(t)}/{_n(a)}）计分", []
+            return "实际完成值达到指标值的 2 倍及以上，不得分（线性计分）", []
+        return f"超过年度指标值，按（2 − {_n(a)}/{_n(t)}）线性计分", []
+    return f"超过年度指标值，按指标值与实际值之比（{_n(t)}/{_n(a)}）计分", []
+
+
+#: rule kind → target operator of the one formula (:func:`evallib.formulas.quantitative_score`)
+_KIND_OP = {"positive": ">=", "equal": "=", "reverse_ratio": "<=", "reverse_linear": "<=",
+            "range": "range"}  # fmt: skip
 
 
 def _quant_outcome(inp: RuleInput, kind: str) -> RuleOutcome:
@@ -255,25 +266,25 @@ def _quant_outcome(inp: RuleInput, kind: str) -> RuleOutcome:
         )
     if kind == "reverse":
         kind = inp.profile.reverse
-    if kind == "positive":
-        s, why, f = _positive(a, t, w, over)
-    elif kind == "equal":
-        if t == 0:
-            s, why, f = (w, "", []) if a <= 0 else (0.0, "指标值为 0，实际完成值不为 0，不得分", [])
-        else:
-            s, why, f = _positive(a, t, w, over)
+    hi = inp.target.high if inp.target and inp.target.high is not None else t
+    reverse = kind if kind in ("reverse_ratio", "reverse_linear") else inp.profile.reverse
+    if kind in ("positive", "equal"):
+        why, f = _positive_why(a, t, over)
+        if kind == "equal" and t == 0:
+            why, f = ("", []) if a <= 0 else ("指标值为 0，实际完成值不为 0，不得分", [])
     elif kind in ("reverse_ratio", "reverse_linear"):
-        s, why, f = _reverse(a, t, w, kind)
-    else:  # range
-        hi = inp.target.high if inp.target and inp.target.high is not None else t
-        if a < t:
-            s, why, f = _positive(a, t, w, over)
-            why = "低于区间下限，按完成比例计分"
-        elif a > hi:
-            s, why, f = _reverse(a, hi, w, inp.profile.reverse)
-            why = "高于区间上限，" + why
-        else:
-            s, why, f = w, "", []
+        why, f = _reverse_why(a, t, kind)
+    elif a < t:  # range, below
+        why, f = "低于区间下限，按完成比例计分", _positive_why(a, t, over)[1]
+    elif a > hi:
+        why, f = _reverse_why(a, hi, reverse)
+        why = "高于区间上限，" + why
+    else:
+        why, f = "", []
+    s = float(quantitative_score(
+        np.array([_KIND_OP[kind]], dtype=object), np.array([a]), np.array([t]), np.array([w]),
+        high=np.array([hi]), reverse="linear" if reverse == "reverse_linear" else "ratio",
+    )[0])  # fmt: skip
     reason = f"实际完成值 {a_disp}，年度指标值 {t_disp}，{why}" if why else ""
     return RuleOutcome(s, a_disp, reason, flags + f)
 
@@ -507,13 +518,20 @@ class YesNoParams(BaseModel):
     expected: bool = True
 
 
+def yes_no_answer(act: ParsedValue) -> bool | None:
+    """The 是/否 an actual gives: a yes/no word, or a short 达成 / 未达成 / 部分达成 (达成 is yes);
+    None when it says neither (RULES.md §5)."""
+    b = act.boolean
+    if b is None and act.tier is not None and act.text and len(act.text) <= 4:
+        b = act.tier == "achieved"
+    return b
+
+
 @register_rule("yes_no", label="是否指标", params=YesNoParams)
 def score_yes_no(inp: RuleInput) -> RuleOutcome:
     """Yes/no (是否, RULES.md §5): the expected answer → w, otherwise 0."""
     act = _actual(inp)
-    b = act.boolean
-    if b is None and act.tier is not None and act.text and len(act.text) <= 4:
-        b = act.tier == "achieved"
+    b = yes_no_answer(act)
     if b is None:
         raise EvidenceError(
             "是否指标的实际完成值应为「是」或「否」",
@@ -719,6 +737,12 @@ def budget_rate(
     return round_half_up(spent / base * 100, decimals), spent, base
 
 
+def budget_points(rate: float, w: float, *, cap: bool = True) -> float:
+    """Budget execution score s = rate / 100 · w, at most w when ``cap`` (RULES.md §6)."""
+    s = rate / 100 * w
+    return min(s, w) if cap else s
+
+
 @register_rule("budget_execution", label="预算执行率", params=BudgetParams)
 def score_budget_execution(inp: RuleInput) -> RuleOutcome:
     """Budget execution (预算执行率, RULES.md §6).
@@ -752,7 +776,7 @@ def score_budget_execution(inp: RuleInput) -> RuleOutcome:
     if rate < 0:
         rate = 0.0
         flags.append("negative_actual_clamped")
-    s = rate / 100 * inp.points
+    s = budget_points(rate, inp.points, cap=False)  # the cap is applied by the core (out.cap)
     if not cap and s > inp.points:
         flags.append("uncapped_score")
     reason = f"预算执行率 {_n(rate)}%{detail}，按执行率计分" if s < inp.points else ""

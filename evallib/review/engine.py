@@ -19,8 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import EvalError
+from ..formulas import quantitative_score
 from ..grading import get_grade_scale
-from ..parsing import parse_series
+from ..parsing import parse_series, parse_value
+from ..rounding import round_array, round_score
+from ..rules import budget_points, budget_rate, tier_bands, yes_no_answer
 from .model import ReviewInput
 
 __all__ = ["FLAGS", "VARIANTS", "ReviewResult", "review"]
@@ -85,41 +89,48 @@ _TOL = 0.005
 
 
 def _round(x: np.ndarray, mode: str) -> np.ndarray:
-    """Vectorised rounding of non-negative scores: half-up at 2/1/0 decimals, or down."""
+    """A variant's rounding ("2", "1", "0" half-up; "down2", "down0" truncated) through the one
+    rounding helper of the scoring core."""
     if mode.startswith("down"):
-        d = int(mode[4:])
-        return np.floor(x * 10**d + 1e-7) / 10**d
-    d = int(mode)
-    return np.floor(x * 10**d + 0.5 + 1e-7) / 10**d
+        return round_array(x, int(mode[4:]), "down")
+    return round_array(x, int(mode), "half_up")
 
 
-def _formula(
-    op: np.ndarray,
-    a: np.ndarray,
-    t: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    w: np.ndarray,
-    reverse: str,
-) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pos = np.where(t <= 0, w, np.where(a >= t, w, a / t * w))
-        eq = np.where(t == 0, np.where(a <= 0, w, 0.0), pos)
-        if reverse == "linear":
-            rev = np.where(
-                a <= t, w, np.where(t <= 0, 0.0, np.where(a >= 2 * t, 0.0, (2 - a / t) * w))
-            )
-            above = np.where(
-                a <= hi, w, np.where(hi <= 0, 0.0, np.where(a >= 2 * hi, 0.0, (2 - a / hi) * w))
-            )
-        else:
-            rev = np.where(a <= t, w, np.where(t <= 0, 0.0, t / a * w))
-            above = np.where(a <= hi, w, np.where(hi <= 0, 0.0, hi / a * w))
-        below = np.where(lo <= 0, w, a / lo * w)
-        rng = np.where(a < lo, below, np.where(a > hi, above, w))
-    out = np.where(np.isin(op, ["<=", "<"]), rev, np.where(op == "=", eq, pos))
-    out = np.where(op == "range", rng, out)
-    return np.clip(np.nan_to_num(out, nan=0.0), 0, w)
+def _rate(spent: float, base: float, decimals: int | None) -> float:
+    """Execution rate in percent by the core's :func:`budget_rate` (unrounded when
+    ``decimals`` is None, a documented variant); 0 without a positive budget."""
+    if not (pd.notna(base) and base > 0):
+        return 0.0
+    if decimals is None:
+        return spent / base * 100
+    return budget_rate({"spent": spent, "full_year_budget": base}, "full_year_budget", decimals)[0]
+
+
+def _round_one(x: float, mode: str) -> float:
+    if mode.startswith("down"):
+        return round_score(x, int(mode[4:]), "down")
+    return round_score(x, int(mode), "half_up")
+
+
+def _bands(w: np.ndarray, bounds: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Lower limits of the 达成 and 部分达成 bands per row, from the core's :func:`tier_bands`."""
+    uniq, inv = np.unique(np.nan_to_num(w), return_inverse=True)
+    b = [tier_bands(float(x), bounds) for x in uniq]
+    top = np.array([d["achieved"][0] for d in b])[inv]
+    mid = np.array([d["partial"][0] for d in b])[inv]
+    return top, mid
+
+
+def _yes_no(actual: pd.Series) -> np.ndarray:
+    """The core's 是/否 reading of each distinct actual (None where it gives neither)."""
+    codes, uniq = pd.factorize(actual.astype("string").fillna(""))
+    vals = []
+    for u in uniq:
+        try:
+            vals.append(yes_no_answer(parse_value(u)))
+        except EvalError:
+            vals.append(None)
+    return np.array([*vals, None], dtype=object)[codes]
 
 
 @dataclass
@@ -237,11 +248,16 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     op = tp["op"].to_numpy(object)
     op = np.where(pd.isna(op), ">=", op).astype(object)
     t_bool = tp["boolean"].to_numpy(object)
-    is_bool = ~pd.isna(t_bool) & ~t_numeric
+    yes_no_target = ~pd.isna(t_bool) & ~t_numeric
+    a_bool = np.full(n, None, dtype=object)  # the core's 是/否 reading of the actual
+    if yes_no_target.any():
+        a_bool[yes_no_target] = _yes_no(rows["actual"][yes_no_target])
+    is_bool = yes_no_target & ~pd.isna(a_bool)
     parse_err = tp["error"].notna().to_numpy() | (ap["error"].notna().to_numpy() & t_numeric)
+    parse_err |= yes_no_target & pd.isna(a_bool)  # a 是/否 indicator whose actual says neither
     quant = t_numeric & a_numeric & ~unit_bad & ~parse_err
     a_tier = ap["tier"].to_numpy(object)
-    qual = ~t_numeric & ~is_bool & ~parse_err
+    qual = ~t_numeric & ~yes_no_target & ~parse_err
     unparse = (t_numeric & ~a_numeric & ~parse_err) | parse_err
     kind = np.where(
         quant,
@@ -254,15 +270,12 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     )
     # ---- quantitative: every variant
     scores = {}
-    raws = {
-        "ratio": _formula(op, a, t_lo, t_lo, t_hi, w, "ratio"),
-        "linear": _formula(op, a, t_lo, t_lo, t_hi, w, "linear"),
-    }
+    raws = {f: np.nan_to_num(quantitative_score(op, a, t_lo, w, high=t_hi, reverse=f))
+            for f in ("ratio", "linear")}  # fmt: skip
     for name, formula, rnd in VARIANTS:
         scores[name] = _round(raws[formula], rnd)
     # yes/no rows score the same under every variant
-    a_bool = ap["boolean"].to_numpy(object)
-    yn = np.where(~pd.isna(a_bool) & (a_bool == t_bool), w, 0.0)
+    yn = np.where(is_bool & (a_bool == t_bool), w, 0.0)
     for name in scores:
         scores[name] = np.where(is_bool, yn, scores[name])
     # ---- qualitative: tier bands
@@ -270,8 +283,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     known = qual & ~pd.isna(tier)
 
     def in_band(hi_b: float, lo_b: float) -> np.ndarray:
-        top = np.floor(hi_b * w * 100 + 0.5 + 1e-7) / 100
-        mid = np.floor(lo_b * w * 100 + 0.5 + 1e-7) / 100
+        top, mid = _bands(w, (hi_b, lo_b))
         return np.select(
             [tier == "achieved", tier == "partial", tier == "not_achieved"],
             [
@@ -283,11 +295,9 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
         )
 
     band_nat, band_5 = in_band(0.8, 0.6), in_band(0.8, 0.5)
-    default_pt = np.select(
-        [tier == "achieved", tier == "partial"],
-        [w, np.floor(0.7 * w * 100 + 0.5) / 100],
-        np.floor(0.3 * w * 100 + 0.5) / 100,
-    )
+    top6, mid6 = _bands(w, (0.8, 0.6))  # the core's default point: band top / midpoint
+    default_pt = _round(np.select([tier == "achieved", tier == "partial"],
+                                  [w, (mid6 + top6) / 2], mid6 / 2), "2")  # fmt: skip
     qual_score = np.where(band_nat | band_5, pub, default_pt)
     qual_score = np.where(qual & ~known, pub, qual_score)  # cannot judge: keep
     for name in scores:
@@ -463,13 +473,9 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
         if b_pts > 0 and pd.notna(spent):
             for vname, denom, rate_round, cap, score_round in budget_variants:
                 base = full if denom == "full" else init
-                rate = 0.0 if not (pd.notna(base) and base > 0) else spent / base * 100
-                if rate_round is not None:
-                    rate = float(np.floor(rate * 10**rate_round + 0.5 + 1e-7) / 10**rate_round)
-                sc = rate / 100 * b_pts
-                if cap:
-                    sc = min(sc, b_pts)
-                b_scores[vname] = float(_round(np.array([sc]), score_round)[0])
+                rate = _rate(spent, base, rate_round)
+                sc = budget_points(rate, b_pts, cap=cap)
+                b_scores[vname] = _round_one(sc, score_round)
             b_nat = b_scores["national"] if profile != "platform" else b_scores["budget_no_cap"]
             if not any(abs(v - b_pub) <= _TOL for v in b_scores.values()):
                 _flag(
@@ -479,16 +485,8 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     "budget_score_mismatch",
                     f"预算执行率得分 {b_pub:g}，按执行率计应为 {b_scores['national']:.2f} 分",
                 )
-            rate_true = (
-                float(np.floor(spent / full * 100 * 100 + 0.5 + 1e-7) / 100)
-                if pd.notna(full) and full > 0
-                else 0.0
-            )
-            rate_init = (
-                float(np.floor(spent / init * 100 * 100 + 0.5 + 1e-7) / 100)
-                if pd.notna(init) and init > 0
-                else None
-            )
+            rate_true = _rate(spent, full, 2)
+            rate_init = _rate(spent, init, 2) if pd.notna(init) and init > 0 else None
             r_pub = cols["execution_rate"][k]
             if pd.notna(r_pub):
                 r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
@@ -512,7 +510,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                 "total_mismatch",
                 f"总分 {pub_total:g} ≠ 各项得分之和 {calc_pub:.2f}",
             )
-        rec_total = round(float(sums[nat][k]) + b_nat, 2)
+        rec_total = round_score(float(sums[nat][k]) + b_nat, 2)
         under = ""
         if pd.notna(pub_total):
             for name, _, _ in VARIANTS:
@@ -586,7 +584,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                 str(pid),
                 pub_total,
                 rec_total,
-                round(rec_total - pub_total, 2) if pd.notna(pub_total) else np.nan,
+                round_score(rec_total - pub_total, 2) if pd.notna(pub_total) else np.nan,
                 pub_grade,
                 rec_grade or "",
                 under,
