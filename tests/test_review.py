@@ -14,6 +14,7 @@ from evallib.errors import InputDataError
 from evallib.review import (
     ERROR_KINDS,
     FLAGS,
+    PLANTED_KINDS,
     from_long_frame,
     generate_forms,
     read_forms,
@@ -25,8 +26,8 @@ from .conftest import ROOT, data_path
 
 SAMPLE = ROOT / "survey_data" / "review"
 SUMMARY_COLUMNS = ["project_id", "published_total", "recomputed_total", "difference",
-                   "published_grade", "recomputed_grade", "errors", "warnings",
-                   "reproduced_under", "flags"]  # fmt: skip
+                   "published_grade", "recomputed_grade", "errors", "unverifiable", "warnings",
+                   "reproduced_under", "rows_as_published", "flags"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +38,16 @@ def generated():
 
 def test_every_kind_is_planted(generated) -> None:
     _, truth, _ = generated
-    assert set(truth["code"]) == set(ERROR_KINDS)
+    assert set(truth["code"]) == set(PLANTED_KINDS)
     assert all(FLAGS[k][0] == "error" for k in ERROR_KINDS)
+    assert {FLAGS[k][0] for k in set(PLANTED_KINDS) - set(ERROR_KINDS)} == {"unverifiable"}
 
 
 def test_precision_and_recall_are_100_percent(generated) -> None:
-    """Every planted error is flagged with its kind, and no error-level flag appears anywhere
-    else (clean forms included)."""
+    """Every planted problem is flagged with its kind, and no error- or unverifiable-level flag
+    appears anywhere else (clean forms included)."""
     _, truth, res = generated
-    err = res.flags[res.flags["severity"] == "error"]
+    err = res.flags[res.flags["severity"].isin(["error", "unverifiable"])]
     pred = set(zip(err["project_id"], err["code"], strict=True))
     true = set(zip(truth["project_id"], truth["code"], strict=True))
     assert pred - true == set(), sorted(pred - true)[:10]
@@ -65,8 +67,8 @@ def test_summary_columns(generated) -> None:
     assert list(generated[2].summary.columns) == SUMMARY_COLUMNS
 
 
-EXPECTED_ERRORS = {"H10": {"budget_score_mismatch", "full_marks_target_missed"},
-                   "H11": {"unit_mismatch", "unparseable"}}  # fmt: skip
+EXPECTED_ERRORS = {"H10": {"budget_score_mismatch", "full_marks_target_missed"}}
+EXPECTED_UNVERIFIABLE = {"H11": {"unit_mismatch", "unparseable"}}
 EXPECTED_UNDER = {"H05": "platform", "H06": "integer", "H07": "national+tiers_80_50",
                   "H09": "one_decimal"}  # fmt: skip
 
@@ -92,9 +94,11 @@ def test_published_styles_by_hand() -> None:
     for pid, row in s.iterrows():
         errs = set(res.flags.query("project_id == @pid and severity == 'error'")["code"])
         assert errs == EXPECTED_ERRORS.get(pid, set()), (pid, errs)
+        unv = set(res.flags.query("project_id == @pid and severity == 'unverifiable'")["code"])
+        assert unv == EXPECTED_UNVERIFIABLE.get(pid, set()), (pid, unv)
         if pid in EXPECTED_UNDER:
             assert row["reproduced_under"] == EXPECTED_UNDER[pid]
-        elif pid not in EXPECTED_ERRORS:
+        elif pid not in EXPECTED_ERRORS and pid not in EXPECTED_UNVERIFIABLE:
             assert row["reproduced_under"] == "national"
     assert s.loc["H05", "recomputed_total"] == 90.5 and s.loc["H05", "recomputed_grade"] == "优"
     assert s.loc["H10", "recomputed_total"] == 92.5  # budget 7.00 + 25.5 + 20 + 30 + 10
@@ -110,7 +114,7 @@ def test_forms_workbook_equals_long_table() -> None:
 def test_committed_sample_truth() -> None:
     res = review(read_long_table(SAMPLE / "复核样本_长表.csv"))
     truth = pd.read_csv(SAMPLE / "truth.csv")
-    err = res.flags[res.flags["severity"] == "error"]
+    err = res.flags[res.flags["severity"].isin(["error", "unverifiable"])]
     assert set(zip(err["project_id"], err["code"], strict=True)) == set(
         zip(truth["project_id"], truth["code"], strict=True))  # fmt: skip
 

@@ -61,7 +61,8 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "total_mismatch": ("error", "arithmetic", "总分不等于各项得分之和"),
     "score_above_points": ("error", "arithmetic", "得分超过分值"),
     "negative_score": ("error", "arithmetic", "得分为负数"),
-    "missing_score": ("error", "arithmetic", "得分或分值缺失"),
+    "missing_score": ("unverifiable", "input", "得分缺失，无法核对"),
+    "missing_points": ("unverifiable", "input", "表上没有分值，无法重新计分"),
     "score_unexplained": ("error", "rule", "得分与评分规则不符，任何口径均无法复现"),
     "full_marks_target_missed": ("error", "rule", "未完成年度指标却给满分"),
     "budget_score_mismatch": ("error", "rule", "预算执行率得分与执行率×分值不符"),
@@ -70,8 +71,9 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "weights_total": ("error", "structure", "分值合计不等于 100（或指标 90 + 预算执行率 10）"),
     "missing_level1": ("error", "structure", "缺少必需的一级指标（产出、效益）"),
     "grade_mismatch": ("error", "grade", "自评等级与总分不符"),
-    "unparseable": ("error", "input", "指标值或完成值无法识别"),
-    "unit_mismatch": ("error", "input", "完成值与指标值计量单位不一致"),
+    "unparseable": ("unverifiable", "input",
+                    "指标值或完成值无法按规则计分（空白、定性或无法识别）"),
+    "unit_mismatch": ("unverifiable", "input", "完成值与指标值计量单位不一致，无法换算"),
     "inconsistent_budget": ("error", "input", "同一项目的预算数据前后不一致"),
     "missing_project": ("error", "input", "缺少项目预算信息"),
     "missing_satisfaction": ("warning", "structure", "缺少满意度指标"),
@@ -82,7 +84,7 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "over_achievement_unexplained": ("warning", "plausibility", "超额完成 30% 以上但未说明原因"),
     "missing_deviation": ("warning", "plausibility", "未完成指标未填写偏差原因"),
     "rounding_full_marks": ("warning", "rule", "未完成指标因取整得满分"),
-    "qualitative_unrecognized": ("warning", "rule", "定性完成情况无法对应档次，未核对得分"),
+    "qualitative_unrecognized": ("unverifiable", "rule", "定性完成情况无法对应档次，未核对得分"),
     "grade_cap": ("warning", "grade", "预算执行率低于 85% 仍自评为优（部分地区规定）"),
 }
 _TOL = 0.005
@@ -145,8 +147,11 @@ class ReviewResult:
         ``flags`` (semicolon-separated codes).
     summary : DataFrame
         One row per project with the fixed English columns project_id, published_total,
-        recomputed_total, difference, published_grade, recomputed_grade, errors, warnings,
-        reproduced_under, flags.
+        recomputed_total, difference, published_grade, recomputed_grade, errors, unverifiable,
+        warnings, reproduced_under, rows_as_published (rows that cannot be re-scored and enter
+        the totals as published), flags.  Severity: *error* = provably inconsistent;
+        *unverifiable* = cannot be re-scored from what the form shows (listed, not an error);
+        *warning* = plausibility.
     flags : DataFrame
         One row per flag: project_id, row, code, severity, kind, message (Chinese).
     """
@@ -177,7 +182,8 @@ class ReviewResult:
         top = top[top["severity"] == "error"].head(3)
         text = (
             f"本次复核自评表 {n} 份、指标 {len(self.rows)} 项。{rep} 份的自评总分可按某一已知"
-            f"评分口径完整复现；{bad} 份存在错误，共 {int(s['errors'].sum())} 处，"
+            f"评分口径完整复现；{bad} 份存在错误，共 {int(s['errors'].sum())} 处；"
+            f"无法按表上信息核对 {int(s['unverifiable'].sum())} 处（已列出，不计为错误）；"
             f"另有提示 {int(s['warnings'].sum())} 处。"
         )
         if not top.empty:
@@ -192,7 +198,8 @@ class ReviewResult:
         """The projects with the most errors (Chinese headers)."""
         from .outputs import SUMMARY_ZH
 
-        w = self.summary.sort_values(["errors", "warnings", "difference"], ascending=False)
+        w = self.summary.sort_values(["errors", "unverifiable", "warnings", "difference"],
+                                     ascending=False)  # fmt: skip
         return w.head(n).rename(columns=SUMMARY_ZH)
 
     def counts_by_code(self) -> pd.DataFrame:
@@ -340,7 +347,15 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
 
     add(above, "score_above_points", lambda i: f"「{labels[i]}」得分 {pub[i]:g} 超过分值 {w[i]:g}")
     add(negative, "negative_score", lambda i: f"「{labels[i]}」得分为负数 {pub[i]:g}")
-    add(missing & ~above & ~negative, "missing_score", lambda i: f"「{labels[i]}」分值或得分缺失")
+    pid_str = rows["project_id"].astype(str)
+    no_points_form = pd.Series(np.isnan(w)).groupby(pid_str.to_numpy()).transform("all").to_numpy()
+    add(np.isnan(pub) & ~np.isnan(w), "missing_score", lambda i: f"「{labels[i]}」得分缺失")
+    add(np.isnan(w) & ~no_points_form, "missing_points",
+        lambda i: f"「{labels[i]}」没有分值，无法重新计分")  # fmt: skip
+    first_of_form = no_points_form & ~pid_str.duplicated().to_numpy()
+    for i in np.flatnonzero(first_of_form):
+        _flag(flags, pid_arr[i], None, "missing_points",
+              "表上各项指标只有得分、没有分值：无法逐项重新计分，只核对合计")  # fmt: skip
     add(
         full_missed & not_rep,
         "full_marks_target_missed",
@@ -408,16 +423,22 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     rows["kind"] = kind
     rows["recomputed"] = recomputed
     rows["reproduced_by"] = reproduced
+    scorable = quant | is_bool | qual
     for name, _, _ in VARIANTS:
-        rows[f"score_{name}"] = np.where(quant | is_bool | qual, scores[name], np.nan)
+        rows[f"score_{name}"] = np.where(scorable, scores[name], np.nan)
+        # a row that cannot be re-scored enters the totals as published (counted, listed)
+        rows[f"total_{name}"] = np.where(scorable & ~np.isnan(w), scores[name], pub)
+    rows["as_published"] = ~(scorable & ~np.isnan(w)) & ~np.isnan(pub)
     # ---- projects (vectorised group statistics; a plain loop over arrays for the budget)
     for f in inp.input_flags:
         _flag(flags, f["project_id"], f.get("row"), f["code"], f["message"])
     pid_s = rows["project_id"].astype(str)
     g = rows.groupby(pid_s, sort=False)
-    agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1), "points_sum": g["points"].sum()})
+    agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1), "points_sum": g["points"].sum(),
+                        "no_points": g["points"].count() == 0,
+                        "as_published": g["as_published"].sum()})  # fmt: skip
     for name, _, _ in VARIANTS:
-        agg[f"sum_{name}"] = g[f"score_{name}"].sum()
+        agg[f"sum_{name}"] = g[f"total_{name}"].sum()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
     has = (
         pd.DataFrame(
@@ -486,13 +507,13 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     f"预算执行率得分 {b_pub:g}，按执行率计应为 {b_scores['national']:.2f} 分",
                 )
             rate_true = _rate(spent, full, 2)
-            rate_init = _rate(spent, init, 2) if pd.notna(init) and init > 0 else None
             r_pub = cols["execution_rate"][k]
             if pd.notna(r_pub):
                 r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
-                if abs(r_pub - rate_true) > _TOL and (
-                    rate_init is None or abs(r_pub - rate_init) > _TOL
-                ):
+                # a rate printed with fewer decimals (86% for 86.20%) is the same rate
+                shown = {_rate(spent, b, d) for b in (full, init) if pd.notna(b) and b > 0
+                         for d in (0, 1, 2)}  # fmt: skip
+                if not any(abs(r_pub - x) <= _TOL for x in shown):
                     _flag(
                         flags,
                         pid,
@@ -525,7 +546,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                     under = name + ("+tiers_80_50" if has.loc[pid, "t5"] else "")
                     break
         tot_pts = float(points_sum[k]) + b_pts
-        if abs(tot_pts - 100) > _TOL:
+        if abs(tot_pts - 100) > _TOL and not agg["no_points"].iloc[k]:
             _flag(
                 flags,
                 pid,
@@ -595,11 +616,9 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
                  "published_grade", "recomputed_grade"]  # fmt: skip
     summ = pd.DataFrame(summary, columns=[*base_cols, "reproduced_under"])
     sev = ftab["severity"].to_numpy()
-    counts = (
-        pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error", "w": sev == "warning"})
-        .groupby("project_id")
-        .sum()
-    )
+    by_sev = pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error",
+                           "u": sev == "unverifiable", "w": sev == "warning"})  # fmt: skip
+    counts = by_sev.groupby("project_id").sum()
     codes = (
         ftab[["project_id", "code"]]
         .drop_duplicates()
@@ -608,9 +627,12 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
         .agg(";".join)
     )
     summ["errors"] = summ["project_id"].map(counts["e"]).fillna(0).astype(int)
+    summ["unverifiable"] = summ["project_id"].map(counts["u"]).fillna(0).astype(int)
     summ["warnings"] = summ["project_id"].map(counts["w"]).fillna(0).astype(int)
+    summ["rows_as_published"] = summ["project_id"].map(agg["as_published"]).fillna(0).astype(int)
     summ["flags"] = summ["project_id"].map(codes).fillna("")
-    summ = summ[[*base_cols, "errors", "warnings", "reproduced_under", "flags"]]
+    summ = summ[[*base_cols, "errors", "unverifiable", "warnings", "reproduced_under",
+                 "rows_as_published", "flags"]]  # fmt: skip
     rf = ftab.dropna(subset=["row"])
     row_codes = {}
     for pid_, r_, c_ in zip(rf["project_id"], rf["row"], rf["code"], strict=True):

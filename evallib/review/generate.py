@@ -20,9 +20,12 @@ import pandas as pd
 from ..grading import get_grade_scale
 from ..rounding import round_score
 
-__all__ = ["ERROR_KINDS", "generate_forms", "write_form_workbook", "write_sample_set"]
+__all__ = ["ERROR_KINDS", "PLANTED_KINDS", "generate_forms", "write_form_workbook",
+           "write_sample_set"]  # fmt: skip
 
-ERROR_KINDS = [
+#: Problems planted in generated forms: provable errors, then rows that cannot be re-scored
+#: (severity "unverifiable").
+PLANTED_KINDS = [
     "total_mismatch",
     "score_above_points",
     "negative_score",
@@ -38,6 +41,7 @@ ERROR_KINDS = [
     "unit_mismatch",
     "inconsistent_budget",
 ]
+ERROR_KINDS = [k for k in PLANTED_KINDS if k not in ("unparseable", "unit_mismatch")]
 FORM_VARIANTS = [
     ("national", "ratio", 2, "half_up"),
     ("platform", "linear", 2, "half_up"),
@@ -274,7 +278,9 @@ def generate_forms(
     for k in range(n):
         pid = f"P{k + 1:05d}"
         error = (
-            ERROR_KINDS[int(rng.integers(len(ERROR_KINDS)))] if rng.random() < error_share else None
+            PLANTED_KINDS[int(rng.integers(len(PLANTED_KINDS)))]
+            if rng.random() < error_share
+            else None
         )
         rows, _ = _form(rng, pid, error)
         recs.extend(rows)

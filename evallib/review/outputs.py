@@ -20,7 +20,9 @@ __all__ = ["SUMMARY_ZH", "write_outputs"]
 SUMMARY_ZH = {
     "project_id": "项目编号", "published_total": "自评总分", "recomputed_total": "复核总分",
     "difference": "差异", "published_grade": "自评等级", "recomputed_grade": "复核等级",
-    "errors": "错误数", "warnings": "提示数", "reproduced_under": "可复现口径", "flags": "问题代码",
+    "errors": "错误数", "unverifiable": "无法核对数", "warnings": "提示数",
+    "reproduced_under": "可复现口径", "rows_as_published": "按填报得分计入的指标数",
+    "flags": "问题代码",
 }  # fmt: skip
 DETAIL_ZH = {
     "project_id": "项目编号", "row": "行号", "level1": "一级指标", "level2": "二级指标",
@@ -32,7 +34,7 @@ DETAIL_ZH = {
 
 KIND_ZH = {"arithmetic": "计算", "rule": "评分规则", "structure": "指标体系", "grade": "等级",
            "input": "填报数据", "plausibility": "合理性"}  # fmt: skip
-SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+SEVERITY_ZH = {"error": "错误", "unverifiable": "无法核对", "warning": "提示"}
 
 
 def _codes_zh(codes: str) -> str:

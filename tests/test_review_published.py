@@ -1,0 +1,69 @@
+"""Review on rows transcribed from published self-evaluation forms (origins in
+tests/data/review/README.md): every row a careful reviewer accepts carries no error- or
+unverifiable-level flag, each re-scored value equals the one worked out by hand (期望复核得分), and
+the problems the forms really have are found."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evallib.review import review
+from evallib.review.model import from_frames, read_long_table
+
+from .conftest import data_path
+
+
+@pytest.fixture(scope="module")
+def published():
+    path = data_path("review/published_forms.csv")
+    raw = pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False)
+    return raw, review(read_long_table(path))
+
+
+def test_rows_reach_the_reviewers_verdict(published) -> None:
+    raw, res = published
+    rows = res.rows
+    assert (rows["recomputed"].round(2) == pd.to_numeric(raw["期望复核得分"])).all()
+    severe = res.flags["severity"].isin(["error", "unverifiable"])
+    bad = res.flags[res.flags["row"].notna() & severe]
+    assert bad.empty, bad
+    for verdict, r in zip(raw["期望结论"], rows.itertuples(index=False), strict=True):
+        if verdict == "accepted":
+            assert r.kind == "qualitative" and r.reproduced_by == "national"
+        else:
+            assert r.kind == "quantitative"
+            assert r.reproduced_by == (verdict.split(":")[1] if ":" in verdict else "national")
+
+
+def test_real_problems_found(published) -> None:
+    """P1 and P2 print 执行率 0 and 得分 0 on an all-zero 年度资金总额 row while the
+    其中：本年财政拨款 row shows the money spent (100 %): the budget score is wrong.  P3 prints 86%
+    for 86.20% and scores 9 = 8.62 rounded to an integer: both accepted."""
+    _, res = published
+    err = res.flags[res.flags["severity"] == "error"].groupby("project_id")["code"].agg(set)
+    assert {"budget_score_mismatch", "rate_mismatch"} <= err["P1"]
+    assert {"budget_score_mismatch", "rate_mismatch"} <= err["P2"]
+    assert not {"budget_score_mismatch", "rate_mismatch"} & err.get("P3", set())
+
+
+def test_form_without_points_column_is_unverifiable_not_wrong() -> None:
+    """Hubei-style forms print only 得分: rows cannot be re-scored (one unverifiable note), and a
+    total equal to the sum of the printed scores is reproduced."""
+    rows = pd.DataFrame({
+        "project_id": "HB", "row": range(1, 5),
+        "level1": ["产出指标", "产出指标", "效益指标", "满意度指标"],
+        "level2": ["数量指标", "质量指标", "社会效益指标", "服务对象满意度指标"],
+        "level3": ["培训人数", "合格率", "群众知晓率", "满意度"],
+        "target": ["≥500人", "≥95%", "明显提高", "≥90%"], "actual": ["520人", "96%", "达成", "93%"],
+        "points": [None] * 4, "score": [20, 20, 20, 20],
+    })  # fmt: skip
+    proj = pd.DataFrame([{"project_id": "HB", "full_year_budget": 100, "spent": 95,
+                          "budget_points": 20, "budget_score": 19, "total": 99}])  # fmt: skip
+    res = review(from_frames(rows, proj))
+    sev = res.flags.groupby("severity")["code"].agg(set)
+    assert "error" not in sev, sev
+    assert sev["unverifiable"] == {"missing_points"}
+    assert (res.flags["code"] == "missing_points").sum() == 1
+    s = res.summary.iloc[0]
+    assert s["reproduced_under"] == "national" and s["rows_as_published"] == 4
