@@ -25,6 +25,8 @@ maximum total.
 from __future__ import annotations
 
 import operator as op
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
@@ -33,12 +35,16 @@ from .errors import ConfigError, GradeError
 
 __all__ = [
     "GRADE_SCALES",
+    "CapOutcome",
     "CapRule",
     "Condition",
     "GradeBand",
     "GradeScale",
     "VetoRule",
+    "apply_caps",
+    "capped_grade",
     "get_grade_scale",
+    "preset_cap",
     "register_grade_scale",
 ]
 
@@ -207,6 +213,60 @@ class VetoRule(BaseModel):
     reason: str = ""
 
 
+@dataclass
+class CapOutcome:
+    """What the caps did: final grade, the caps applied as (cap, fact value, grade before),
+    the tightest ceiling whose condition holds, and the facts no data was found for."""
+
+    grade: str | None
+    applied: list[tuple[CapRule, Any, str | None]]
+    ceiling: str | None
+    missing: list[str]
+
+
+def apply_caps(
+    grade: str | None, caps: Sequence[CapRule], lookup: Callable[[str], tuple[bool, Any]],
+    scale: GradeScale,
+) -> CapOutcome:  # fmt: skip
+    """Apply grade caps (RULES.md §2): when a cap's condition holds, the grade is at most its
+    ``max_grade``.  The one implementation used by ``evaluate()`` and by review.
+
+    ``lookup(fact)`` returns (found, value).
+    """
+    applied: list[tuple[CapRule, Any, str | None]] = []
+    missing: list[str] = []
+    ceiling: str | None = None
+    for cap in caps:
+        found, val = lookup(cap.when.fact)
+        if not found:
+            missing.append(cap.when.fact)
+            continue
+        if not cap.when.holds(val):
+            continue
+        if ceiling is None or scale.rank(cap.max_grade) > scale.rank(ceiling):
+            ceiling = cap.max_grade
+        if grade is not None and scale.rank(grade) < scale.rank(cap.max_grade):
+            applied.append((cap, val, grade))
+            grade = cap.max_grade
+    return CapOutcome(grade, applied, ceiling, missing)
+
+
+def capped_grade(grade: str | None, caps: Sequence[CapRule], facts: dict[str, Any],
+                 scale: GradeScale) -> tuple[str | None, bool]:  # fmt: skip
+    """:func:`apply_caps` with facts from a mapping: (grade after caps, whether any applied)."""
+    out = apply_caps(grade, caps, lambda f: (f in facts, facts.get(f)), scale)
+    return out.grade, bool(out.applied)
+
+
+#: Caps used by regional rules, by name (RULES.md §2).
+PRESET_CAPS: dict[str, CapRule] = {}
+
+
+def preset_cap(name: str) -> CapRule:
+    """A named cap preset, e.g. ``budget_rate_85``: 预算执行率 < 85 → at most 良."""
+    return PRESET_CAPS[name]
+
+
 GRADE_SCALES: dict[str, GradeScale] = {}
 
 
@@ -278,3 +338,9 @@ _scale("ex_ante", "事前绩效评估结论：≥90予以支持，70-90调整完
         ("不予支持", None, 70)])  # fmt: skip
 _scale("ex_ante_pass_85", "事前绩效评估（单一合格线85分）",
        [("予以支持", 85, None), ("不予支持", None, 85)])  # fmt: skip
+
+
+PRESET_CAPS["budget_rate_85"] = CapRule(
+    when=Condition(fact="预算执行率", op="<", value=85.0), max_grade="良",
+    reason="预算执行率低于 85% 的，评价等级最高为良（部分地区规定，如赣州 2019）",
+)  # fmt: skip

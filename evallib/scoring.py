@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import EvalError, EvidenceError, ProblemCollector
 from .evidence import Evidence, EvidenceItem
-from .grading import CapRule, GradeScale, VetoRule, get_grade_scale
+from .grading import CapRule, GradeScale, VetoRule, apply_caps, get_grade_scale
 from .indicators import LEVEL_NAMES, CompiledLeaf, IndicatorSystem
 from .parsing import parse_value
 from .profiles import Profile, get_profile
@@ -268,23 +268,10 @@ def evaluate(
     caps_applied: list[dict[str, Any]] = []
     vetoes_applied: list[dict[str, Any]] = []
     facts = {**metrics, **evidence.facts}
-    ceiling: str | None = None  # tightest cap whose condition holds (used by sensitivity)
-    for cap in system.grading.caps:
-        found, val = _fact(cap.when.fact, facts, rows)
-        if not found:
-            warnings.append(f"封顶规则的条件「{cap.when.fact}」没有数据，未检查该规则")
-            continue
-        if cap.when.holds(val) and (
-            ceiling is None or scale.rank(cap.max_grade) > scale.rank(ceiling)
-        ):
-            ceiling = cap.max_grade
-        if (
-            cap.when.holds(val)
-            and grade is not None
-            and scale.rank(grade) < scale.rank(cap.max_grade)
-        ):
-            caps_applied.append(_rule_record(cap, val, grade, cap.max_grade))
-            grade = cap.max_grade
+    caps = apply_caps(grade, system.grading.caps, lambda f: _fact(f, facts, rows), scale)
+    warnings += [f"封顶规则的条件「{f}」没有数据，未检查该规则" for f in caps.missing]
+    caps_applied += [_rule_record(c, v, before, c.max_grade) for c, v, before in caps.applied]
+    grade, ceiling = caps.grade, caps.ceiling  # ceiling: tightest cap (used by sensitivity)
     final_total = total
     for veto in system.grading.vetoes:
         found, val = _fact(veto.when.fact, facts, rows)
