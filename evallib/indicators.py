@@ -9,6 +9,7 @@ and target consistency.  See ``docs/formats.md``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from .errors import (
 from .fileio import load_yaml_text, read_yaml
 from .grading import CapRule, GradeScale, VetoRule
 from .parsing import ParsedValue, parse_number, parse_value
+from .rounding import round_half_up
 from .rules import RULES, RuleDef, resolve_rule_name
 from .tables import ROW, read_table
 
@@ -95,7 +97,12 @@ class Indicator(BaseModel):
 
     code: str | None = _alias("code", "编码", "指标编码")
     name: str = Field(validation_alias=AliasChoices("name", "名称", "指标名称"), min_length=1)
-    points: float = Field(validation_alias=AliasChoices("points", "分值"), ge=0)
+    points: float = Field(float("nan"), validation_alias=AliasChoices("points", "分值"), ge=0)
+    weight: float | None = Field(
+        None, validation_alias=AliasChoices("weight", "权重", "权重%"), gt=0, le=100,
+        description="percent of the parent's 分值 (of the total for 一级); children keep their "
+        "own scale (often out of 100) and are converted: points = weight × 分值 / 下级合计",
+    )  # fmt: skip
     explanation: str | None = _alias("explanation", "指标解释")
     criterion: str | None = _alias("criterion", "评分标准")
     target: str | float | None = _alias("target", "年度指标值", "指标值")
@@ -104,11 +111,32 @@ class Indicator(BaseModel):
         default_factory=list, validation_alias=AliasChoices("children", "下级指标")
     )
     row: int | None = Field(None, exclude=True)
+    #: internal 分值 → points (weight-in-percent layout); evidence scores are converted by it
+    points_factor: float = Field(1.0, exclude=True)
 
     @field_validator("code", mode="before")
     @classmethod
     def _code_str(cls, v: Any) -> Any:
         return None if v is None else str(v)
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _percent(cls, v: Any) -> Any:
+        """ "20%", "20％" or 20 → 20.0 (percent); 0.2 is refused as ambiguous."""
+        if isinstance(v, str):
+            t = v.strip().replace("％", "%")
+            if not t.endswith("%"):
+                raise ValueError(f"权重 (weight) {v!r} 应写成百分数，如 20%")
+            v = t[:-1]
+        if v is not None and not isinstance(v, bool) and float(v) < 1:
+            raise ValueError(f"权重 (weight) {v!r} 小于 1：请写成百分数（如 20%），不要写小数")
+        return v
+
+    @model_validator(mode="after")
+    def _points_or_weight(self) -> Indicator:
+        if math.isnan(self.points) and self.weight is None:
+            raise ValueError("缺少分值 (points)：填写 分值，或在上级指标填写 权重%")
+        return self
 
     @field_validator("rule", mode="before")
     @classmethod
@@ -176,6 +204,34 @@ class IndicatorSystem(BaseModel):
     )
     source: str | None = Field(None, exclude=True)
     _leaves: list[CompiledLeaf] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _apply_weights(self) -> IndicatorSystem:
+        """Weight-in-percent layout (一级 权重 %, children scored out of their own sum, often
+        100): a weighted node gets weight % of its parent's 分值 (of ``total`` at the top) and
+        every descendant is scaled by that / the children's sum — points = weight × score / 100
+        for children out of 100."""
+
+        def scale(n: Indicator, f: float) -> None:
+            n.points = n.points * f
+            n.points_factor *= f
+            for c in n.children:
+                scale(c, f)
+
+        def visit(nodes: list[Indicator], parent_points: float) -> None:
+            for n in nodes:
+                if n.weight is not None:
+                    target = parent_points * n.weight / 100
+                    own = [c for c in n.children if c.weight is None]
+                    inner = sum(c.points for c in own)
+                    for c in own:
+                        scale(c, target / inner if inner > 0 else 0.0)
+                    n.points = target
+                visit(n.children, n.points)
+
+        if any(n.weight is not None for _, n in self.walk()):
+            visit(self.indicators, self.total)
+        return self
 
     @model_validator(mode="after")
     def _assign_codes(self) -> IndicatorSystem:
@@ -350,7 +406,12 @@ class IndicatorSystem(BaseModel):
     # ----------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:
         def node(n: Indicator) -> dict[str, Any]:
-            d: dict[str, Any] = {"code": n.code, "name": n.name, "points": n.points}
+            # weight-in-percent layout: the written 分值 (own scale) and the weight, so that
+            # loading the text back converts exactly as the original did
+            d: dict[str, Any] = {"code": n.code, "name": n.name,
+                                 "points": round_half_up(n.points / n.points_factor, 10)}
+            if n.weight is not None:
+                d["weight"] = f"{n.weight:g}%"
             for k in ("explanation", "criterion", "target"):
                 v = getattr(n, k)
                 if v is not None:
@@ -440,13 +501,16 @@ _XL_COLS = {
     "rule": ("评分方法", "评分规则", "计分方法", "rule"),
     "params": ("规则参数", "参数", "params"),
 }
-_POINTS_IN_NAME = re.compile(r"^(.*?)[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_POINTS_IN_NAME = re.compile(r"^(.*?)[(（]\s*(?:权重)?\s*(\d+(?:\.\d+)?)\s*(分|%|％)?\s*[)）]$")
 _TOTAL_NAMES = {"合计", "总分", "总计", "小计"}
 
 
-def _split_name(text: str) -> tuple[str, float | None]:
+def _split_name(text: str) -> tuple[str, float | str | None]:
+    """「决策（15分）」 → ("决策", 15.0); 「决策（20%）」 → ("决策", "20%") (a weight)."""
     m = _POINTS_IN_NAME.match(text.strip())
     if m:
+        if m.group(3) in ("%", "％"):
+            return m.group(1).strip(), f"{m.group(2)}%"
         return m.group(1).strip(), float(m.group(2))
     return text.strip(), None
 
@@ -600,6 +664,8 @@ def read_system_excel(path: str | Path, *, sheet: str | int | None = None) -> In
         kids = [finish(c) for c in node["children"]]
         s = sum(k["points"] for k in kids)
         declared = node.pop("_declared")
+        if isinstance(declared, str):  # 「决策（20%）」: weight-in-percent layout
+            return {**node, "children": kids, "points": s, "weight": declared}
         return {**node, "children": kids, "points": declared if declared is not None else s}
 
     data = {

@@ -41,6 +41,7 @@ FLAG_TEXT = {
     "rate_above_100": "预算执行率超过 100%，请核实",
     "budget_zero": "预算数为 0，执行率按 0 计",
     "uncapped_score": "得分超过分值（平台口径不封顶）",
+    "score_converted_by_weight": "按权重换算的得分（权重 × 得分 / 下级合计）",
     "target_from_evidence": "年度指标值取自证据文件",
     "deduction_applied": "已扣减分数",
 }
@@ -105,6 +106,14 @@ def _score_leaf(
     }
     target = lf.target
     flags: list[str] = []
+    f = lf.indicator.points_factor
+    if f != 1.0 and (item.score is not None or item.deduction):
+        # weight-in-percent layout: scores are written out of the indicator's own 分值
+        item = item.model_copy(update={
+            "score": None if item.score is None else item.score * f,
+            "deduction": item.deduction * f if item.deduction else item.deduction,
+        })  # fmt: skip
+        flags.append("score_converted_by_weight")
     if item.target is not None and str(item.target).strip():
         target = parse_value(item.target, **where)
         flags.append("target_from_evidence")
