@@ -190,12 +190,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .review.outputs import write_outputs
 
     inp = read_forms(args.input) if args.forms else read_long_table(args.input, sheet=args.sheet)
-    res = review(inp, profile=args.profile, scale=args.grade_scale)
+    res = review(inp, profile=args.profile, scale=args.grade_scale, layout=args.layout)
     s = res.summary
     n_err = int((s["errors"] > 0).sum())
     print(
         f"复核项目 {len(s)} 个，指标 {len(res.rows)} 行；存在错误的项目 {n_err} 个，"
-        f"错误 {int(s['errors'].sum())} 处，提示 {int(s['warnings'].sum())} 处。"
+        f"错误 {int(s['errors'].sum())} 处，无法核对 {int(s['unverifiable'].sum())} 处，"
+        f"提示 {int(s['warnings'].sum())} 处。"
     )
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
@@ -363,6 +364,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="复核得分采用的口径（默认国家口径）",
     )
     rv.add_argument("--grade-scale", default="national", help="复核等级标准（默认 national）")
+    rv.add_argument(
+        "--layout", default=None,
+        help="自评表版式：national（10+90）、hubei（20+80，只列得分）、ningxia（40/40/20，预算不计分）、"
+        "sichuan、evaluation（决策/过程/产出/效益）；默认按表格自动识别",
+    )  # fmt: skip
     rv.add_argument("--out", default=None, help="输出目录")
     rv.set_defaults(func=_cmd_review)
 

@@ -27,7 +27,7 @@ from .conftest import ROOT, data_path
 SAMPLE = ROOT / "survey_data" / "review"
 SUMMARY_COLUMNS = ["project_id", "published_total", "recomputed_total", "difference",
                    "published_grade", "recomputed_grade", "errors", "unverifiable", "warnings",
-                   "reproduced_under", "rows_as_published", "flags"]  # fmt: skip
+                   "reproduced_under", "rows_as_published", "layout", "flags"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from evallib.errors import EvalError
 from evallib.review import review
 from evallib.review.model import from_frames, read_long_table
 
@@ -67,3 +68,43 @@ def test_form_without_points_column_is_unverifiable_not_wrong() -> None:
     assert (res.flags["code"] == "missing_points").sum() == 1
     s = res.summary.iloc[0]
     assert s["reproduced_under"] == "national" and s["rows_as_published"] == 4
+
+
+def _form(pid: str, groups: list[tuple[str, str, float, float]], budget: float = 0) -> tuple:
+    rows = pd.DataFrame([
+        {"project_id": pid, "row": i + 1, "level1": l1, "level2": l2, "level3": f"{l2}指标",
+         "target": "≥100%", "actual": "100%", "points": pts, "score": sc}
+        for i, (l1, l2, pts, sc) in enumerate(groups)
+    ])  # fmt: skip
+    proj = pd.DataFrame([{"project_id": pid, "budget_points": budget,
+                          "total": sum(g[3] for g in groups)}])  # fmt: skip
+    return rows, proj
+
+
+EVALUATION = [("决策", "项目立项", 10, 10), ("决策", "绩效目标", 10, 10),
+              ("过程", "资金管理", 20, 20), ("过程", "组织实施", 10, 10),
+              ("产出", "产出数量", 25, 25),
+              ("效益", "社会效益", 15, 15), ("效益", "满意度", 10, 10)]  # fmt: skip
+NINGXIA = [("产出指标", "数量指标", 40, 40), ("效益指标", "社会效益指标", 30, 30),
+           ("效益指标", "成本指标", 10, 10),
+           ("满意度指标", "服务对象满意度指标", 20, 20)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("groups", "layout"), [(EVALUATION, "evaluation"), (NINGXIA, "ningxia")]
+)
+def test_layouts_recognised_without_false_alarms(groups, layout) -> None:
+    rows, proj = _form("L", groups)
+    res = review(from_frames(rows, proj))
+    assert res.summary.iloc[0]["layout"] == layout
+    assert res.flags[res.flags["severity"] == "error"].empty, res.flags
+    assert res.summary.iloc[0]["reproduced_under"] == "national"
+
+
+def test_forced_layout_checks_its_groups() -> None:
+    rows, proj = _form("L", EVALUATION)
+    res = review(from_frames(rows, proj), layout="ningxia")  # needs a 满意度 一级
+    assert "missing_level1" in set(res.flags["code"])
+    assert res.summary.iloc[0]["layout"] == "ningxia"
+    with pytest.raises(EvalError, match="版式"):
+        review(from_frames(rows, proj), layout="广东")

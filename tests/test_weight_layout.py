@@ -1,5 +1,6 @@
-"""Evaluation tables in the weight-in-percent layout (一级 权重 %, children scored out of their own
-分值, usually 100): points = weight × 分值 / 下级合计, in YAML and in Excel, through `evallib score`."""
+"""Evaluation tables in the weight-in-percent layout (一级 权重 %, children scored out of their
+own 分值, usually 100): points = weight × 分值 / 下级合计, in YAML and Excel, through
+`evallib score`."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ SYSTEM = {"name": "评价表", "total": 100, "indicators": [
     {"name": "产出与效益", "权重": "50%", "children": [
         {"name": "完成率", "points": 60, "target": "≥95%", "rule": "positive"},
         {"name": "满意度", "points": 40, "target": "≥90%", "rule": "positive"}]}]}  # fmt: skip
-EVIDENCE = {"1.1": {"score": 40, "reason": "依据不充分"}, "1.2": {"score": 50, "reason": "完整"},
-            "2.1": {"actual": "90%"}, "3.1": {"actual": "95%"}, "3.2": {"actual": "81%"}}  # fmt: skip
+EVIDENCE = {"1.1": {"score": 40, "reason": "依据不充分"},
+            "1.2": {"score": 50, "reason": "完整"},
+            "2.1": {"actual": "90%"}, "3.1": {"actual": "95%"},
+            "3.2": {"actual": "81%"}}  # fmt: skip
 # by hand: 1.1 40/50 of 20 % of 100 → 0.2 × 40 = 8; 1.2 10; 2.1 90/100 × 30 = 27;
 # 3.1 30; 3.2 81/90 × 20 = 18 → 93
 EXPECTED = {"1.1": 8.0, "1.2": 10.0, "2.1": 27.0, "3.1": 30.0, "3.2": 18.0}
@@ -74,5 +77,5 @@ def test_score_command_accepts_the_layout(tmp_path: Path, capsys) -> None:
 def test_bad_weights_refused(bad: object) -> None:
     d = {"name": "x", "indicators": [{"name": "a", "weight": bad, "children": [
         {"name": "b", "points": 1, "rule": "manual"}]}]}  # fmt: skip
-    with pytest.raises(IndicatorSystemError, match="权重|weight"):
+    with pytest.raises(IndicatorSystemError, match=r"权重|weight"):
         system_from_dict(d)

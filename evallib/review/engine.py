@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ConfigError
 from ..grading import get_grade_scale
 from ..rounding import round_score
 from .flags import (
@@ -26,6 +27,7 @@ from .flags import (
     structure_checks,
     total_check,
 )
+from .layouts import LAYOUTS, Layout, detect_layout, get_layout
 from .model import ReviewInput
 from .rescore import TOL, VARIANT_ZH, VARIANTS, Rescored, rescore
 
@@ -137,6 +139,7 @@ def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.Data
         agg[f"sum_{name}"] = g[f"total_{name}"].sum()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
     pct = rs.quant & (rs.a_dim == "percent")
+    agg["level1"] = g["level1"].agg(lambda x: "｜".join(pd.unique(x.astype(str))))
     facts = pd.DataFrame({
         "out": l1s.str.contains("产出"), "ben": l1s.str.contains("效益"),
         "sat": l1s.str.contains("满意") | l2s.str.contains("满意"),
@@ -171,16 +174,20 @@ def _total_variant(sums: dict[str, float], b_scores: dict[str, float], pub_total
     return ""
 
 
-def _project(sink: FlagSink, pid: str, p: dict[str, Any], a: dict[str, Any], h: dict[str, Any],
-             profile: str, scales: tuple[Any, Any]) -> tuple[Any, ...]:  # fmt: skip
+def _project(
+    sink: FlagSink, pid: str, p: dict[str, Any], a: dict[str, Any], h: dict[str, Any],
+    profile: str, scales: tuple[Any, Any], forced: Layout | None,
+) -> tuple[Any, ...]:  # fmt: skip
     """Checks of one project; its summary row."""
+    layout = forced or detect_layout(a["level1"].split("｜"), not a["no_points"],
+                                     p["budget_points"])  # fmt: skip
     b_scores, rate_true = budget_checks(sink, pid, p)
     b_nat = (b_scores.get("budget_no_cap" if profile == "platform" else "national", 0.0)
              if b_scores else 0.0)  # fmt: skip
     calc_pub = (a["pub_sum"] if pd.notna(a["pub_sum"]) else 0.0) + p["budget_score"]
     total_check(sink, pid, p["total"], calc_pub)
     structure_checks(sink, pid, float(a["points_sum"]), p["budget_points"],
-                     bool(a["no_points"]), h)  # fmt: skip
+                     bool(a["no_points"]), h, a["level1"], layout)  # fmt: skip
     grade_checks(sink, pid, p["grade"], (p["total"], calc_pub), rate_true, scales)
     sums = {name: float(a[f"sum_{name}"]) for name, _, _ in VARIANTS}
     nat = "platform" if profile == "platform" else "national"
@@ -188,16 +195,16 @@ def _project(sink: FlagSink, pid: str, p: dict[str, Any], a: dict[str, Any], h: 
     under = _total_variant(sums, b_scores, p["total"], bool(h["t5"]))
     rec_grade = scales[0].assign(rec_total) if rec_total >= 0 else None
     diff = round_score(rec_total - p["total"], 2) if pd.notna(p["total"]) else np.nan
-    return (pid, p["total"], rec_total, diff, p["grade"], rec_grade or "", under)
+    return (pid, p["total"], rec_total, diff, p["grade"], rec_grade or "", under, layout.key)
 
 
 SUMMARY_COLUMNS = ["project_id", "published_total", "recomputed_total", "difference",
                    "published_grade", "recomputed_grade", "errors", "unverifiable", "warnings",
-                   "reproduced_under", "rows_as_published", "flags"]  # fmt: skip
+                   "reproduced_under", "rows_as_published", "layout", "flags"]  # fmt: skip
 
 
 def _summary(records: list[tuple[Any, ...]], ftab: pd.DataFrame, agg: pd.DataFrame) -> pd.DataFrame:
-    summ = pd.DataFrame(records, columns=[*SUMMARY_COLUMNS[:6], "reproduced_under"])
+    summ = pd.DataFrame(records, columns=[*SUMMARY_COLUMNS[:6], "reproduced_under", "layout"])
     sev = ftab["severity"].to_numpy()
     by_sev = pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error",
                            "u": sev == "unverifiable", "w": sev == "warning"})  # fmt: skip
@@ -222,7 +229,10 @@ def _row_flag_codes(rows: pd.DataFrame, ftab: pd.DataFrame) -> list[str]:
             for p_, r_ in zip(pids, rows["row"], strict=True)]  # fmt: skip
 
 
-def review(inp: ReviewInput, *, profile: str = "national", scale: str = "national") -> ReviewResult:
+def review(
+    inp: ReviewInput, *, profile: str = "national", scale: str = "national",
+    layout: str | None = None,
+) -> ReviewResult:  # fmt: skip
     """Re-score and flag every form; see the module docstring.
 
     Parameters
@@ -232,7 +242,24 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     scale : str
         Grade scale for ``recomputed_grade`` (a published grade is accepted if it matches this
         scale or the self-evaluation preset 80/70/60).
+    layout : str, optional
+        Form layout (:data:`~evallib.review.layouts.LAYOUTS` key); recognised per form when
+        not given.
+
+    Raises
+    ------
+    ConfigError
+        Unknown layout.
     """
+    forced = None
+    if layout is not None:
+        try:
+            forced = get_layout(layout)
+        except KeyError:
+            raise ConfigError(
+                f"未知的自评表版式 (layout)「{layout}」", value=layout,
+                fix=f"可选：{'、'.join(f'{k}（{v.name_zh}）' for k, v in LAYOUTS.items())}",
+            ) from None  # fmt: skip
     rows = inp.rows.copy()
     rs = rescore(rows)
     sink = FlagSink()
@@ -244,7 +271,7 @@ def review(inp: ReviewInput, *, profile: str = "national", scale: str = "nationa
     scales = (get_grade_scale(scale), get_grade_scale("self_evaluation"))
     values = _project_values(inp, agg.index)
     a_rec, h_rec = agg.to_dict("index"), has.to_dict("index")
-    records = [_project(sink, str(pid), p, a_rec[pid], h_rec[pid], profile, scales)
+    records = [_project(sink, str(pid), p, a_rec[pid], h_rec[pid], profile, scales, forced)
                for pid, p in zip(agg.index, values, strict=True)]  # fmt: skip
     ftab = pd.DataFrame(sink.items,
                         columns=["project_id", "row", "code", "severity", "kind", "message"])

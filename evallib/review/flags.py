@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..grading import GradeScale, capped_grade, preset_cap
+from .layouts import Layout
 from .rescore import TOL, VARIANT_ZH, Rescored, rate_of, round_one
 
 __all__ = ["FLAGS", "FlagSink", "budget_checks", "grade_checks", "row_flags", "structure_checks",
@@ -34,7 +35,7 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "rate_mismatch": ("error", "rule", "填报的执行率与执行数/预算数不符"),
     "qualitative_outside_tier": ("error", "rule", "定性指标得分不在所评档次的分数区间内"),
     "weights_total": ("error", "structure", "分值合计不等于 100（或指标 90 + 预算执行率 10）"),
-    "missing_level1": ("error", "structure", "缺少必需的一级指标（产出、效益）"),
+    "missing_level1": ("error", "structure", "缺少版式要求的一级指标（如产出、效益）"),
     "grade_mismatch": ("error", "grade", "自评等级与总分不符"),
     "unparseable": ("unverifiable", "input",
                     "指标值或完成值无法按规则计分（空白、定性或无法识别）"),
@@ -208,16 +209,20 @@ def total_check(sink: FlagSink, pid: Any, pub_total: float, calc_pub: float) -> 
 
 
 def structure_checks(sink: FlagSink, pid: Any, points_sum: float, b_pts: float,
-                     no_points: bool, has: dict[str, Any]) -> None:  # fmt: skip
-    """分值 adding to 100, the required 一级 classes, satisfaction and cost indicators, and the
-    plausibility of the whole form (actuals copied from targets, all 100 %)."""
+                     no_points: bool, has: dict[str, Any], level1: str,
+                     layout: Layout) -> None:  # fmt: skip
+    """分值 adding to 100, the 一级 groups the layout requires, satisfaction and cost
+    indicators, and the plausibility of the whole form (actuals copied from targets, all
+    100 %)."""
     tot_pts = points_sum + b_pts
     if abs(tot_pts - 100) > TOL and not no_points:
         sink.add(pid, None, "weights_total",
                  f"分值合计 {tot_pts:g}（指标 {points_sum:g} + 预算执行率 {b_pts:g}），应为 100")
-    if not (has["out"] and has["ben"]):
-        miss = "、".join(x for x, ok in (("产出", has["out"]), ("效益", has["ben"])) if not ok)
-        sink.add(pid, None, "missing_level1", f"缺少一级指标：{miss}指标")
+    miss = ["/".join(words) for words in layout.required_level1
+            if not any(w in level1 for w in words)]  # fmt: skip
+    if miss:
+        sink.add(pid, None, "missing_level1",
+                 f"缺少一级指标：{'、'.join(miss)}（按{layout.name_zh}）")  # fmt: skip
     if not has["sat"]:
         sink.add(pid, None, "missing_satisfaction", "没有服务对象满意度指标")
     if not has["cost"]:

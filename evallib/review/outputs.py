@@ -22,6 +22,7 @@ SUMMARY_ZH = {
     "difference": "差异", "published_grade": "自评等级", "recomputed_grade": "复核等级",
     "errors": "错误数", "unverifiable": "无法核对数", "warnings": "提示数",
     "reproduced_under": "可复现口径", "rows_as_published": "按填报得分计入的指标数",
+    "layout": "自评表版式",
     "flags": "问题代码",
 }  # fmt: skip
 DETAIL_ZH = {
