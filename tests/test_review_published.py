@@ -108,3 +108,37 @@ def test_forced_layout_checks_its_groups() -> None:
     assert res.summary.iloc[0]["layout"] == "ningxia"
     with pytest.raises(EvalError, match="版式"):
         review(from_frames(rows, proj), layout="广东")
+
+
+def test_zero_total_row_budget_taken_from_subrow(tmp_path) -> None:
+    """The 池州 form as published (rows visible in the source, README): 年度资金总额 all zero,
+    money on 其中：本年财政拨款.  Before, the budget was read as 0 spent of 0 and the published
+    budget score 0 "reproduced"; now the figures come from the 其中 row (noted) and the real
+    problem — 0 points for a fully spent budget — is an error."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "委托业务项目"
+    ws.append(["项目名称", "委托业务项目"])
+    ws.append(["项目资金(万元)", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率",
+               "得分"])  # fmt: skip
+    ws.append(["年度资金总额:", None, 0, 0, 0, 10, 0, 0])
+    ws.append(["其中:本年财政拨款", None, 90, 89.974, 89.974])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+               "偏差原因分析及改进措施"])  # fmt: skip
+    ws.append(["产出指标(50分)", "数量指标", "基建工程委托业务项目数量", "≥50个", "50", 8, 8])
+    ws.append([None, "质量指标", "委托业务报告合格率", "≥100百分比", "100", 8, 8])
+    ws.append([None, "成本指标", "项目总成本", "≤90万元", "90", 8, 8])
+    ws.append(["效益指标(30分)", "社会效益指标", "对维护基建市场公平的影响程度", "效果明显",
+               "达成预期指标", 10, 10])  # fmt: skip
+    p = tmp_path / "自评表.xlsx"
+    wb.save(p)
+    from evallib.review.model import read_forms
+
+    res = review(read_forms(p))
+    codes = set(res.flags["code"])
+    assert {"budget_from_subrow", "budget_score_mismatch"} <= codes
+    proj = res.projects.iloc[0]
+    assert float(proj["spent"]) == 89.974 and float(proj["full_year_budget"]) == 89.974
+    assert res.rows["flags"].str.contains("score_unexplained").sum() == 0

@@ -42,6 +42,8 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "unit_mismatch": ("unverifiable", "input", "完成值与指标值计量单位不一致，无法换算"),
     "inconsistent_budget": ("error", "input", "同一项目的预算数据前后不一致"),
     "missing_project": ("error", "input", "缺少项目预算信息"),
+    "budget_from_subrow": ("warning", "input",
+                           "年度资金总额行为 0，预算数取自其中：本年财政拨款行"),
     "missing_satisfaction": ("warning", "structure", "缺少满意度指标"),
     "no_cost_indicator": ("warning", "structure", "没有成本指标"),
     "unquantified_target": ("warning", "structure", "数量、质量、时效、成本指标未量化"),

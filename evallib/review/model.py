@@ -283,6 +283,28 @@ def _check_not_a_form(cells: list[list[Any]], path: Path, sheet: str) -> None:
         )  # fmt: skip
 
 
+_FUND_COLUMNS = (
+    ("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"), ("spent", "全年执行数"),
+    ("budget_points", "分值"), ("execution_rate", "执行率"), ("budget_score", "得分"),
+)  # fmt: skip
+_MONEY = ("initial_budget", "full_year_budget", "spent")
+
+
+def _budget_from_subrow(info: dict[str, Any], row: list[Any], header: list[str], r: int) -> None:
+    """Some platforms print an all-zero 年度资金总额 row and the money on 其中：本年财政拨款: take
+    the figures from there (noted), never from a zero total."""
+    def amount(v: Any) -> float:
+        x = _num(pd.Series([v], dtype=object)).iloc[0]
+        return 0.0 if pd.isna(x) else float(x)
+
+    if any(amount(info.get(k)) != 0 for k in _MONEY):
+        return
+    got = {k: row[header.index(n)] for k, n in _FUND_COLUMNS[:3] if n in header}
+    if any(amount(v) != 0 for v in got.values()):
+        info.update(got)
+        info["_budget_note"] = r
+
+
 def read_forms(path: str | Path) -> ReviewInput:
     """Read per-project forms: one sheet per project, laid out as the 自评表 (RULES.md §7)."""
     from ..tables import _read_xlsx
@@ -313,16 +335,12 @@ def read_forms(path: str | Path) -> ReviewInput:
                 fund_header = texts
                 continue
             if fund_header and texts and texts[0].startswith("年度资金总额"):
-                for key, name in (
-                    ("initial_budget", "年初预算数"),
-                    ("full_year_budget", "全年预算数"),
-                    ("spent", "全年执行数"),
-                    ("budget_points", "分值"),
-                    ("execution_rate", "执行率"),
-                    ("budget_score", "得分"),
-                ):
+                for key, name in _FUND_COLUMNS:
                     if name in fund_header:
                         info[key] = row[fund_header.index(name)]
+                continue
+            if fund_header and texts and texts[0].startswith("其中") and "财政拨款" in texts[0]:
+                _budget_from_subrow(info, row, fund_header, r)
                 fund_header = None
                 continue
             if "三级指标" in texts and "得分" in texts:
@@ -358,4 +376,10 @@ def read_forms(path: str | Path) -> ReviewInput:
     rows = pd.DataFrame([{**rec, "project_id": info["project_id"]} for info, rec in all_rows])
     for c in ("level1", "level2"):
         rows[c] = rows[c].replace("", np.nan).groupby(rows["project_id"]).ffill().fillna("")
-    return from_frames(rows, pd.DataFrame(projects), str(path))
+    notes = [{"project_id": str(p["project_id"]), "row": p.pop("_budget_note"),
+              "code": "budget_from_subrow",
+              "message": "年度资金总额行为 0，预算数与执行数取自「其中：本年财政拨款」行"}
+             for p in projects if "_budget_note" in p]  # fmt: skip
+    inp = from_frames(rows, pd.DataFrame(projects), str(path))
+    inp.input_flags.extend(notes)
+    return inp
