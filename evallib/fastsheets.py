@@ -24,7 +24,7 @@ from typing import Any
 
 from . import limits
 from .errors import InputDataError
-from .workbooks import Sheet, _check_zip, _too_big, read_sheet
+from .workbooks import Sheet, _check_zip, _too_big, read_sheet, sheet_index
 
 __all__ = ["read_sheet_fast"]
 
@@ -115,26 +115,6 @@ def _one_letter_width(zf: zipfile.ZipFile, part: str) -> int:
     return width
 
 
-def _sheet_index(names: list[str], sheet: str | int | None, path: Path) -> int:
-    if not names:
-        raise InputDataError("工作簿中没有工作表 (no sheet)", file=str(path))
-    if sheet is None:
-        return 0
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise InputDataError(
-                f"工作表序号 (sheet index) {sheet} 超出范围", file=str(path),
-                fix=f"已有工作表：{', '.join(names)}",
-            )  # fmt: skip
-        return sheet
-    if sheet not in names:
-        raise InputDataError(
-            f"找不到工作表 (sheet)「{sheet}」", file=str(path), sheet=str(sheet),
-            fix=f"已有工作表：{', '.join(names)}",
-        )  # fmt: skip
-    return names.index(sheet)
-
-
 def _tidy(v: Any) -> Any:
     """xlrd numbers as openpyxl gives them: whole floats as int, '' as None."""
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
@@ -156,7 +136,7 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> Sheet:
             f"无法作为 Excel (XLSX) 文件打开：{type(exc).__name__}", file=str(path),
             fix="用 Excel 打开后另存为 .xlsx",
         ) from None  # fmt: skip
-    idx = _sheet_index(names, sheet, path)
+    idx = sheet_index(names, sheet, path)
     title = names[idx]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         part = _sheet_part(zf, idx)
@@ -196,7 +176,7 @@ def _read_xls(path: Path, data: bytes, sheet: str | int | None) -> Sheet:
         ) from None  # fmt: skip
     try:
         names = book.sheet_names()
-        idx = _sheet_index(names, sheet, path)
+        idx = sheet_index(names, sheet, path)
         sh = book.sheet_by_index(idx)
         if sh.nrows > limits.get("max_rows"):
             raise _too_big(path, sh.name, f"{sh.nrows:,} 行", "max_rows")

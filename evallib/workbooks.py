@@ -22,7 +22,7 @@ from typing import Any
 from . import limits
 from .errors import InputDataError
 
-__all__ = ["Sheet", "load_workbook_bounded", "read_sheet", "sheet_names"]
+__all__ = ["Sheet", "load_workbook_bounded", "read_sheet", "sheet_index", "sheet_names"]
 
 
 @dataclass
@@ -96,25 +96,31 @@ def sheet_names(path: str | Path, data: bytes | None = None) -> list[str]:
         wb.close()
 
 
-def _pick(wb: Any, path: Path, sheet: str | int | None) -> Any:
-    names = wb.sheetnames
+def sheet_index(names: list[str], sheet: str | int | None, path: Path) -> int:
+    """Position of the wanted sheet (name or 0-based index; default the first) among ``names``,
+    or an InputDataError listing the sheets there are."""
     if not names:
         raise InputDataError("工作簿中没有工作表 (no sheet)", file=str(path))
     if sheet is None:
-        return wb[names[0]]
+        return 0
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise InputDataError(
                 f"工作表序号 (sheet index) {sheet} 超出范围", file=str(path),
                 fix=f"已有工作表：{', '.join(names)}",
             )  # fmt: skip
-        return wb[names[sheet]]
+        return sheet
     if sheet not in names:
         raise InputDataError(
             f"找不到工作表 (sheet)「{sheet}」", file=str(path), sheet=str(sheet),
             fix=f"已有工作表：{', '.join(names)}",
         )  # fmt: skip
-    return wb[sheet]
+    return names.index(sheet)
+
+
+def _pick(wb: Any, path: Path, sheet: str | int | None) -> Any:
+    names = list(wb.sheetnames)
+    return wb[names[sheet_index(names, sheet, path)]]
 
 
 def _parser_class() -> type:
