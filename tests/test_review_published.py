@@ -142,3 +142,18 @@ def test_zero_total_row_budget_taken_from_subrow(tmp_path) -> None:
     proj = res.projects.iloc[0]
     assert float(proj["spent"]) == 89.974 and float(proj["full_year_budget"]) == 89.974
     assert res.rows["flags"].str.contains("score_unexplained").sum() == 0
+
+
+def test_split_operator_value_unit_columns() -> None:
+    """四川 forms put 指标性质 | 指标值 | 度量单位 in separate columns: joined into one target; a
+    text 完成值 ("完成") for a numeric target is unverifiable, and the total still reproduces with
+    that row as published."""
+    res = review(read_long_table(data_path("review/published_forms_split.csv")))
+    rows = res.rows.set_index("project_id")
+    assert rows.loc["S1", "target"] == "≤30万元" and rows.loc["S2", "target"] == "=100%"
+    assert rows.loc["S2", "recomputed"] == 90.0 and rows.loc["S2", "reproduced_by"] == "national"
+    row_flags = res.flags[res.flags["row"].notna()]
+    assert set(zip(row_flags["project_id"], row_flags["code"], row_flags["severity"],
+                   strict=True)) == {("S1", "unparseable", "unverifiable")}  # fmt: skip
+    s = res.summary.set_index("project_id")
+    assert s.loc["S1", "reproduced_under"] == "national" and s.loc["S1", "rows_as_published"] == 1

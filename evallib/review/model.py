@@ -46,10 +46,13 @@ ROW_ALIASES = {
     "level3": ("三级指标", "level3"),
     "target": ("年度指标值", "指标值", "目标值", "target"),
     "actual": ("实际完成值", "完成值", "actual"),
-    "points": ("分值", "points"),
+    "points": ("分值", "权重", "points"),
     "score": ("得分", "score"),
-    "deviation": ("偏差原因分析及改进措施", "偏差原因", "deviation"),
+    "deviation": ("偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "deviation"),
 }
+#: Forms that split the target into 指标性质 (operator) | 指标值 | 度量单位 (四川 and others).
+SPLIT_TARGET = {"operator": ("指标性质", "运算符号", "operator"),
+                "unit": ("度量单位", "计量单位", "unit")}
 PROJECT_ALIASES = {
     "project_id": ("项目编号", "项目代码", "project_id"),
     "project_name": ("项目名称", "project_name"),
@@ -200,6 +203,26 @@ def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> Revi
     return from_long_frame(df, str(path), rows=df[ROW].to_numpy(), projects=extra)
 
 
+def _join_split_target(df: pd.DataFrame, out: pd.DataFrame,
+                       split: dict[str, str]) -> tuple[pd.Series, pd.Series]:  # fmt: skip
+    """「≤ | 30 | 万元」 → "≤30万元"; a numeric 完成值 gets the unit too ("28" → "28万元")."""
+    def col(name: str) -> pd.Series:
+        c = split[name]
+        return (df[c].astype("string").fillna("").str.strip() if c
+                else pd.Series([""] * len(df), dtype="string"))  # fmt: skip
+
+    op, unit = col("operator"), col("unit")
+    op = op.where(~op.isin(["/", "-", "—", "定性"]), "")
+    tgt = out["target"].astype("string").fillna("").str.strip()
+    act = out["actual"].astype("string").fillna("").str.strip()
+    numeric = lambda s: s.str.fullmatch(r"[+-]?\d+(?:\.\d+)?%?")  # noqa: E731
+    has_op = tgt.str.match(r"^[≥≤=<>＝≧≦]")
+    target = (op.where(~has_op.fillna(False), "") + tgt
+              + unit.where(numeric(tgt).fillna(False), ""))  # fmt: skip
+    actual = act + unit.where(numeric(act).fillna(False), "")
+    return target.to_numpy(), actual.to_numpy()
+
+
 def from_long_frame(
     df: pd.DataFrame,
     source: str = "",
@@ -215,6 +238,9 @@ def from_long_frame(
     """
     cols = _pick(df, ROW_ALIASES)
     out = pd.DataFrame({k: df[c].to_numpy() if c else "" for k, c in cols.items()})
+    split = _pick(df, SPLIT_TARGET)
+    if split["operator"] or split["unit"]:
+        out["target"], out["actual"] = _join_split_target(df, out, split)
     out["row"] = rows if rows is not None else np.arange(2, len(df) + 2)
     out["project_id"] = out["project_id"].astype("string").str.strip()
     for c in ("project_id", "level1", "level2"):  # blank repeated cells are filled down
