@@ -201,20 +201,18 @@ def _cmd_review(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
         print("\n按问题统计：")
-        from .review.outputs import SEVERITY_ZH, _codes_zh, _variant_zh
+        from .review.outputs import SEVERITY_ZH, _codes_zh
 
         counts = res.counts_by_code()
         counts.insert(1, "问题", counts["code"].map(_codes_zh))
         counts["severity"] = counts["severity"].map(lambda s: SEVERITY_ZH.get(s, s))
         print(console_table(counts.rename(
             columns={"code": "问题代码", "severity": "级别", "count": "数量"})))
-        from .review.outputs import SUMMARY_ZH
+        from .review.outputs import summary_zh
 
         print("\n问题最多的项目：")
-        worst = s.sort_values(["errors", "warnings"], ascending=False).head(10)
-        worst = worst.rename(columns=SUMMARY_ZH)
-        worst["可复现口径"] = worst["可复现口径"].map(_variant_zh)
-        print(console_table(worst))
+        worst = s.sort_values(["errors", "unverifiable", "warnings"], ascending=False).head(10)
+        print(console_table(summary_zh(worst)))
     if args.out:
         with output_lock(args.out):
             paths = write_outputs(res, args.out)

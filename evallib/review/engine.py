@@ -99,11 +99,11 @@ class ReviewResult:
 
     def worst(self, n: int = 10) -> pd.DataFrame:
         """The projects with the most errors (Chinese headers)."""
-        from .outputs import SUMMARY_ZH
+        from .outputs import summary_zh
 
         w = self.summary.sort_values(["errors", "unverifiable", "warnings", "difference"],
                                      ascending=False)  # fmt: skip
-        return w.head(n).rename(columns=SUMMARY_ZH)
+        return summary_zh(w.head(n))
 
     def counts_by_code(self) -> pd.DataFrame:
         if self.flags.empty:

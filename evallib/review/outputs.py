@@ -15,7 +15,7 @@ from ..inert import csv_bytes, frames_xlsx
 from ..results import _clean
 from .engine import FLAGS, VARIANT_ZH, ReviewResult
 
-__all__ = ["SUMMARY_ZH", "write_outputs"]
+__all__ = ["SUMMARY_ZH", "summary_zh", "write_outputs"]
 
 SUMMARY_ZH = {
     "project_id": "项目编号", "published_total": "自评总分", "recomputed_total": "复核总分",
@@ -47,6 +47,18 @@ def _variant_zh(v: str) -> str:
     return "+".join(VARIANT_ZH.get(x, x) for x in v.split("+")) if v else ""
 
 
+def summary_zh(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with Chinese headers and values (口径 and 版式 in words)."""
+    from .layouts import LAYOUTS
+
+    out = summary.rename(columns=SUMMARY_ZH)
+    out["可复现口径"] = out["可复现口径"].map(_variant_zh)
+    if "自评表版式" in out.columns:
+        names = {k: v.name_zh for k, v in LAYOUTS.items()}
+        out["自评表版式"] = out["自评表版式"].map(lambda k: names.get(k, k))
+    return out
+
+
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return frames_xlsx(sheets)
 
@@ -55,8 +67,7 @@ def write_outputs(res: ReviewResult, out: str | Path, *, per_project_max: int = 
     """Write every output file (computed in memory first, written atomically)."""
     out = Path(out)
     summ = res.summary.copy()
-    summ_zh = summ.rename(columns=SUMMARY_ZH)
-    summ_zh["可复现口径"] = summ_zh["可复现口径"].map(_variant_zh)
+    summ_zh = summary_zh(summ)
     if "问题代码" in summ_zh.columns:
         summ_zh.insert(summ_zh.columns.get_loc("问题代码") + 1, "问题",
                        summ_zh["问题代码"].map(_codes_zh))  # fmt: skip
