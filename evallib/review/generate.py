@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..grading import get_grade_scale
-from ..rounding import round_score
+from ..rounding import round_half_up, round_score
 
 __all__ = ["ERROR_KINDS", "PLANTED_KINDS", "generate_forms", "write_form_workbook",
            "write_sample_set"]  # fmt: skip
@@ -127,15 +127,15 @@ def _row(
     if kind == "count":
         t = float(rng.integers(20, 2000))
         unit = rng.choice(["个", "人次", "户", "项", "公里"])
-        a = round(t * (rng.uniform(0.6, 0.98) if miss else rng.uniform(1.0, 1.2)))
+        a = round_half_up(t * (rng.uniform(0.6, 0.98) if miss else rng.uniform(1.0, 1.2)), 0)
         op = rng.choice(["≥", "≧", "不低于", ">="])
         target, actual = f"{op}{t:g}{unit}", (f"{a:g}{unit}" if rng.random() < 0.7 else f"{a:g}")
     elif kind in ("percent", "satisfaction"):
         t = float(rng.choice([90, 95, 98, 100]))
         a = (
-            round(t * rng.uniform(0.8, 0.99), 1)
+            round_half_up(t * rng.uniform(0.8, 0.99), 1)
             if miss
-            else min(100.0, round(rng.uniform(t, 100.0), 1))
+            else min(100.0, round_half_up(rng.uniform(t, 100.0), 1))
         )
         target = rng.choice(
             [
@@ -148,11 +148,11 @@ def _row(
         actual = f"{a:g}%"
     elif kind == "days":
         t = float(rng.integers(30, 365))
-        a = round(t * rng.uniform(1.05, 1.6)) if miss else round(t * rng.uniform(0.7, 1.0))
+        a = round_half_up(t * (rng.uniform(1.05, 1.6) if miss else rng.uniform(0.7, 1.0)), 0)
         target, actual = f"≤{t:g}天", f"{a:g}天"
     elif kind == "cost":
         t = float(rng.integers(50, 3000))
-        a = round(t * rng.uniform(1.02, 1.5), 1) if miss else round(t * rng.uniform(0.8, 1.0), 1)
+        a = round_half_up(t * (rng.uniform(1.02, 1.5) if miss else rng.uniform(0.8, 1.0)), 1)
         target, actual = f"≤{t:g}万元", f"{a:g}万元"
     else:  # years
         t = float(rng.integers(3, 20))
@@ -190,8 +190,8 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
             }
         )
     full = float(rng.integers(100, 5000))
-    initial = round(full * rng.uniform(0.8, 1.0), 1)
-    spent = round(full * rng.uniform(0.7, 1.0), 1)
+    initial = round_half_up(full * rng.uniform(0.8, 1.0), 1)
+    spent = round_half_up(full * rng.uniform(0.7, 1.0), 1)
     rate = round_score(spent / full * 100, 2)
     b_score = round_score(min(rate / 100 * 10, 10), 2)
     proj = {
@@ -214,7 +214,7 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
         quant[0]["得分"] = -1.0
     elif error == "score_unexplained":
         r = next(r for r in quant if not r["_r"]["missed"])
-        r["得分"] = round(r["分值"] * 0.5 - 0.37, 2)
+        r["得分"] = round_half_up(r["分值"] * 0.5 - 0.37, 2)
     elif error == "full_marks_target_missed":
         r = next(r for r in quant if r["_kind"] in ("percent", "satisfaction"))
         t = r["_r"]["t"]
@@ -222,7 +222,7 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
         r["得分"] = r["分值"]
         r["偏差原因"] = "资金到位较晚"
     elif error == "budget_score_mismatch":
-        proj["执行率得分"] = round(max(b_score - 2.5, 0.0), 2)
+        proj["执行率得分"] = round_half_up(max(b_score - 2.5, 0.0), 2)
     elif error == "rate_mismatch":
         proj["执行率"] = f"{min(rate + 5, 100):.2f}%" if rate < 95 else f"{rate - 5:.2f}%"
     elif error == "qualitative_outside_tier":
@@ -232,7 +232,7 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
             else qual[0]
         )
         r["实际完成值"] = "达成年度指标"
-        r["得分"] = round(r["分值"] * 0.3, 2)
+        r["得分"] = round_half_up(r["分值"] * 0.3, 2)
     elif error == "weights_total":
         r = quant[0]
         r["分值"] += 5
@@ -252,7 +252,7 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
     scale = get_grade_scale("national" if rng.random() < 0.7 else "self_evaluation")
     grade = scale.assign(max(total, 0))
     if error == "total_mismatch":
-        total = round(total + float(rng.choice([-3.5, -1.2, 2.0, 4.5])), 2)
+        total = round_half_up(total + float(rng.choice([-3.5, -1.2, 2.0, 4.5])), 2)
     if error == "grade_mismatch":
         grades = ["优", "良", "中", "差"]
         ok = {get_grade_scale(n).assign(max(total, 0)) for n in ("national", "self_evaluation")}
@@ -263,7 +263,7 @@ def _form(rng: np.random.Generator, pid: str, error: str | None) -> tuple[list[d
         rec = {k: v for k, v in r.items() if not k.startswith("_")}
         b = dict(proj)
         if error == "inconsistent_budget" and i == len(rows) - 1:
-            b["全年执行数"] = round(spent * 0.9, 1)
+            b["全年执行数"] = round_half_up(spent * 0.9, 1)
         out.append({**b, **rec})
     return out, proj
 
