@@ -355,3 +355,25 @@ def test_ip_forms(value: str, ip: str, loc: str) -> None:
 
     got_ip, got_loc = parse_ip(pd.Series([value]))
     assert (got_ip[0], got_loc.iloc[0]) == (ip, loc)
+
+
+def test_meta_columns_declared_in_the_spec(tmp_path: Path) -> None:
+    """A column no profile knows ("受访用时") becomes the duration when the spec says so; an
+    unknown role is refused."""
+    raw = _read("wenjuanwang.xlsx").rename(columns={"答题时长": "受访用时"})
+    raw = raw.drop(columns=["开始时间", "结束时间"])  # else the duration comes from the times
+    p = tmp_path / "x.csv"
+    raw.to_csv(p, index=False, encoding="utf-8-sig")
+    spec = load_spec(HERE / "spec_wenjuanwang.yaml")
+    data = read_survey(p, spec)
+    assert any("未执行" in n for n in data.notes)
+    before = analyze(data, bootstrap=0).cleaning.counts()["speeder"]
+    spec2 = spec.model_copy(update={"meta_columns": {"受访用时": "duration"}})
+    after = analyze(read_survey(p, spec2), bootstrap=0).cleaning.counts()["speeder"]
+    assert (before, after) == (0, 3)
+    from pydantic import ValidationError
+
+    from evallib.survey.spec import spec_from_dict
+
+    with pytest.raises(ValidationError):
+        spec_from_dict({"items": [{"code": "a", "text": "x"}], "meta_columns": {"x": "时长"}})

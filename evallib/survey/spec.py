@@ -160,9 +160,13 @@ class QuestionnaireSpec(BaseModel):
         None, description="export platform (wjx, tencent, wenjuanwang, jinshuju, credamo, "
         "generic); detected from the header when not given"
     )
-    meta_columns: dict[str, str] = Field(
+    meta_columns: dict[str, Literal[
+        "respondent", "submitted", "started", "duration", "source", "source_detail", "ip",
+        "country", "province", "city", "location", "device", "other", "nickname", "submitter",
+        "username", "user_id", "openid", "email",
+    ]] = Field(
         default_factory=dict, description="extra export columns → meta role (duration, ip, …)"
-    )
+    )  # fmt: skip
     items: list[Item] = Field(min_length=1)
     dimensions: list[Dimension] = Field(default_factory=list)
     groups: list[GroupSpec] = Field(default_factory=list)
