@@ -747,7 +747,7 @@ def budget_points(rate: float, w: float, *, cap: bool = True) -> float:
 def score_budget_execution(inp: RuleInput) -> RuleOutcome:
     """Budget execution (预算执行率, RULES.md §6).
 
-    .. math:: rate = round(spent / budget × 100, 2), \\quad s = rate / 100 · w
+    .. math:: rate = round\\_half\\_up(spent / budget × 100, 2), \\quad s = rate / 100 · w
 
     capped at w by default ("最高不得超过分值上限"); the platform preset has no cap.  Budget 0 →
     rate 0, score 0, flagged ``budget_zero``; rate > 100 flagged ``rate_above_100``.  The rate

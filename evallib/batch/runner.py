@@ -24,6 +24,7 @@ from ..errors import ConfigError, EvalError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..inert import csv_bytes, frames_xlsx
 from ..report.bundle import DEFAULT_SEED
+from ..rounding import round_half_up
 from .manifest import BatchItem, read_manifest
 
 __all__ = [
@@ -114,7 +115,7 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
                 "status": "done",
                 "total": r.total,
                 "grade": r.grade,
-                "duration": round(time.perf_counter() - t0, 2),
+                "duration": round_half_up(time.perf_counter() - t0, 2),
                 "error": "",
             }
         except EvalError as exc:
@@ -145,7 +146,7 @@ def _failed(
         "status": "failed",
         "total": None,
         "grade": None,
-        "duration": None if duration is None else round(duration, 2),
+        "duration": None if duration is None else round_half_up(duration, 2),
         "error": error.splitlines()[0] if error else "",
     }
 

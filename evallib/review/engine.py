@@ -33,9 +33,6 @@ from .rescore import TOL, VARIANT_ZH, VARIANTS, Rescored, rescore
 
 __all__ = ["FLAGS", "VARIANTS", "VARIANT_ZH", "ReviewResult", "review"]
 
-_TOL = TOL
-
-
 
 
 @dataclass

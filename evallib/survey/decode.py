@@ -14,6 +14,7 @@ order, so 1 is the best level in one survey and the worst in the next.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -38,7 +39,7 @@ SKIP_TEXT = frozenset({"(跳过)", "跳过", "-3"})
 BLANK_TEXT = frozenset({"", "(空)", "空", "-2", "nan", "<NA>", "None"})
 #: 问卷星 numeric markers: -2 left blank, -3 skipped by logic (both exports and SPSS).
 _MARKERS = {-2: CODE_BLANK, -3: CODE_SKIPPED}
-_LETTER = __import__("re").compile(r"^[A-Za-z][.、．)]\s*")
+_LETTER = re.compile(r"^[A-Za-z][.、．)]\s*")
 
 
 def _nfkc(s: str) -> str:
@@ -131,10 +132,10 @@ def check_agree(
 
 def decode_text(
     s: pd.Series, lookup: dict[str, int], where: dict[str, Any], rows: np.ndarray,
-    probs: list[Problem],
+    probs: list[Problem], fac: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:  # fmt: skip
     """Positions of text answers; unknown texts are listed as problems (first 20)."""
-    fcodes, funiq = _factorized(s)
+    fcodes, funiq = fac if fac is not None else factorize(s)
     texts = [_text(u) for u in funiq]
     table: dict[str, float] = {}
     for u in set(texts):
@@ -172,19 +173,18 @@ def decode_numbers(values: np.ndarray, code_map: dict[int, int]) -> np.ndarray:
     return out
 
 
-def _factorized(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize`` of a column, cached on the Series (numbers and texts are both tried)."""
-    fac = s.attrs.get("_factorized")
-    if fac is None or len(fac[0]) != len(s):
-        fac = pd.factorize(s, use_na_sentinel=True)
-        s.attrs["_factorized"] = fac
-    return fac
+def factorize(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of a column (codes, distinct values): computed once per column by the
+    caller and given to :func:`numeric_values` and :func:`decode_text`."""
+    return pd.factorize(s, use_na_sentinel=True)
 
 
-def numeric_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+def numeric_values(
+    s: pd.Series, fac: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """The column as numbers when it is one (≥ 95 % of the non-marker values numeric):
     values (NaN for blanks, -3 for 跳过 texts) and the 跳过 mask; None for a text column."""
-    codes, uniq = _factorized(s)
+    codes, uniq = fac if fac is not None else factorize(s)
     texts = [_text(u) for u in uniq]
     skip_u = np.array([t in SKIP_TEXT for t in texts] + [False])
     blank_u = np.array([t in BLANK_TEXT for t in texts] + [True])

@@ -25,6 +25,7 @@ from .decode import (
     codes_from_labels,
     decode_numbers,
     decode_text,
+    factorize,
     label_lookup,
     numeric_values,
     spec_code_map,
@@ -241,10 +242,11 @@ def _decode_items(
         col = matched[item.code]
         where = {**where0, "column": ex.headers[col.name]}
         series = ex.frame[col.name]
-        nv = numeric_values(series)
+        fac = factorize(series)
+        nv = numeric_values(series, fac)
         if nv is None:
             variants.add("text")
-            c = decode_text(series, lookup, where, ex.rows, probs)
+            c = decode_text(series, lookup, where, ex.rows, probs, fac)
         else:
             variants.add("codes")
             cmap, src = _code_map(item, col, ex, twin, declared, where, spec)

@@ -116,7 +116,8 @@ def cronbach_alpha(items: Any, *, ci: float = 0.95, nan_policy: str = "listwise"
     Examples
     --------
     >>> r = cronbach_alpha([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]])
-    >>> round(r.alpha, 4), r.n, r.k
+    >>> from evallib.rounding import round_half_up
+    >>> round_half_up(r.alpha, 4), r.n, r.k
     (0.9825, 4, 3)
     """
     if nan_policy != "listwise":

@@ -42,7 +42,8 @@ def wilson_interval(
 
     Returns ``(low, high)`` as proportions (NaN where n = 0).
 
-    >>> [round(float(x), 4) for x in wilson_interval(81, 100)]
+    >>> from evallib.rounding import round_half_up
+    >>> [round_half_up(float(x), 4) for x in wilson_interval(81, 100)]
     [0.7222, 0.8749]
     """
     x = np.asarray(successes, dtype=float)

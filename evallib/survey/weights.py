@@ -42,7 +42,8 @@ class WeightResult:
 def kish(w: np.ndarray) -> tuple[float, float]:
     """Kish design effect and effective sample size: (deff, n_eff).
 
-    >>> [round(x, 4) for x in kish(np.array([1.0, 1.0, 2.0, 2.0]))]
+    >>> from evallib.rounding import round_half_up
+    >>> [round_half_up(x, 4) for x in kish(np.array([1.0, 1.0, 2.0, 2.0]))]
     [1.1111, 3.6]
     """
     w = np.asarray(w, dtype=float)

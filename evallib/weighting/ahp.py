@@ -438,7 +438,8 @@ def ahp(
     Examples
     --------
     >>> r = ahp([[1, 3, 5], [1/3, 1, 3], [1/5, 1/3, 1]])
-    >>> r.weights.round(4).tolist(), round(r.cr, 4), r.consistent
+    >>> from evallib.rounding import round_half_up
+    >>> r.weights.round(4).tolist(), round_half_up(r.cr, 4), r.consistent
     ([0.637, 0.2583, 0.1047], 0.0332, True)
     """
     a, lab = to_matrix(matrix, labels=labels, scale=scale, where=where)

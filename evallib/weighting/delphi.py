@@ -59,7 +59,8 @@ def kendall_w(ratings: pd.DataFrame | np.ndarray) -> KendallResult:
     Examples
     --------
     >>> r = kendall_w([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
-    >>> round(r.w, 6), r.df
+    >>> from evallib.rounding import round_half_up
+    >>> round_half_up(r.w, 6), r.df
     (1.0, 2)
     """
     x = pd.DataFrame(ratings).dropna(axis=0, how="any").to_numpy(dtype=float)

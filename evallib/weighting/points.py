@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import ConfigError, IndicatorSystemError
 from ..indicators import Indicator, IndicatorSystem, system_from_dict
+from ..rounding import round_half_up
 
 __all__ = ["ROOT", "HierarchyWeights", "apply_points", "hierarchical", "to_points"]
 
@@ -200,7 +201,8 @@ def _rescale_rule(rule: dict[str, Any], old: float, new: float) -> dict[str, Any
         out["criteria"] = [{**c, "points": float(p)} for c, p in zip(crit, shares, strict=True)]
     if rule.get("type") in ("banded", "from_survey") and rule.get("bands") and old > 0:
         out["bands"] = [
-            {**b, "points": round(b["points"] * new / old, 2)} if b.get("points") is not None
+            {**b, "points": round_half_up(b["points"] * new / old, 2)}
+            if b.get("points") is not None
             else b for b in rule["bands"]
         ]  # fmt: skip
     return out
