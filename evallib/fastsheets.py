@@ -30,8 +30,6 @@ __all__ = ["read_sheet_fast"]
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ROW_RE = re.compile(rb'row\b[^>]*? r="(\d+)"')
-# Cell references of two or more letters (column 27 on); one-letter columns are ≤ 26.
-_COL_RE = re.compile(rb' r="([A-Z]{2,})')
 _CHUNK = 4 << 20
 # Formulas, merged cells, and cells or rows without a reference (position implied by order):
 # the careful openpyxl reader handles those.
@@ -66,6 +64,47 @@ def _sheet_part(zf: zipfile.ZipFile, index: int) -> str | None:
     return None
 
 
+def _above(m: int) -> bytes:
+    """Regular expression for the whole numbers greater than ``m`` (no leading zeros): more
+    digits, or as many digits and larger at the first digit that differs.
+
+    >>> import re; p = re.compile(_above(2345) + rb"$")
+    >>> [bool(p.match(x)) for x in (b"2345", b"2346", b"2400", b"9999", b"10000", b"999")]
+    [False, True, True, True, True, False]
+    """
+    d = str(m).encode()
+    alts = [rb"[1-9]\d{%d,}" % len(d)]
+    for i, ch in enumerate(d):
+        if ch < ord("9"):
+            alts.append(d[:i] + b"[%c-9]" % (ch + 1) + rb"\d{%d}" % (len(d) - i - 1))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+def _letters(n: int) -> bytes:
+    out = b""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = bytes([65 + r]) + out
+    return out
+
+
+def _above_letters(n: int) -> bytes:
+    """Regular expression for the column letters after column ``n`` (any when n = 0).
+
+    >>> import re; p = re.compile(_above_letters(40) + rb"$")  # AN
+    >>> [bool(p.match(x)) for x in (b"AN", b"AO", b"B", b"BA", b"AAA", b"Z")]
+    [False, True, False, True, True, False]
+    """
+    if n <= 0:
+        return rb"[A-Z]+"
+    d = _letters(n)
+    alts = [rb"[A-Z]{%d,}" % (len(d) + 1)]
+    for i, ch in enumerate(d):
+        if ch < ord("Z"):
+            alts.append(d[:i] + b"[%c-Z]" % (ch + 1) + rb"[A-Z]{%d}" % (len(d) - i - 1))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
 def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
     """Largest row and column used, and whether formulas or merges (or cells without a
     reference) make the careful reader necessary."""
@@ -87,32 +126,15 @@ def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
             if rows:
                 max_row = max(max_row, *map(int, rows))
             # calamine places a cell by its own reference: a cell "A1048576" inside <row r="1">
-            # counts.  Only references with as many digits as the largest row so far can
-            # exceed it, so only those are collected.
-            digits = len(str(max_row)) if max_row else 1
-            far = re.findall(rb' r="[A-Z]+(\d{%d,})"' % digits, body)
+            # counts.  Only references to rows beyond the largest so far are collected.
+            far = re.findall(rb' r="[A-Z]+(' + _above(max_row) + rb')"', body)
             if far:
                 max_row = max(max_row, *map(int, far))
-            cols = set(_COL_RE.findall(body))
+            # likewise only columns beyond the widest so far
+            cols = set(re.findall(rb' r="(' + _above_letters(max_col) + rb')\d', body))
             if cols:
-                max_col = max(max_col, max(_col_number(c) for c in cols))
-            elif b' r="' in body:
-                max_col = max(max_col, 26)
+                max_col = max(max_col, *map(_col_number, cols))
     return max_row, max_col, careful
-
-
-def _one_letter_width(zf: zipfile.ZipFile, part: str) -> int:
-    width = 0
-    with zf.open(part) as fh:
-        tail = b""
-        while block := fh.read(_CHUNK):
-            buf = tail + block
-            cut = buf.rfind(b">") + 1 or len(buf)
-            body, tail = buf[:cut], buf[cut:]
-            letters = set(re.findall(rb' r="([A-Z])\d', body))
-            if letters:
-                width = max(width, max(_col_number(c) for c in letters))
-    return width
 
 
 def _tidy(v: Any) -> Any:
@@ -145,9 +167,6 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> Sheet:
         max_row, max_col, careful = _scan(zf, part)
     if careful:
         return read_sheet(path, sheet, data=data)
-    if max_col == 26 and max_row * 26 > limits.get("max_cells"):
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # one-letter columns only: exact width
-            max_col = _one_letter_width(zf, part)
     if max_row > limits.get("max_rows"):
         raise _too_big(path, title, f"第 {max_row:,} 行有内容", "max_rows")
     if max_col > limits.get("max_columns"):
