@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, templates
+from .cli_rank import add_rank_parser, add_weight_parsers
 from .errors import EvalError
 from .evidence import load_evidence
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
@@ -95,16 +96,21 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     judgements = wt.read_workbook(args.workbook)
     res = wt.weigh_workbook(
         judgements, method=args.method, aggregate=args.aggregate, threshold=args.threshold,
-        ri_table=args.ri, exclude_inconsistent=args.exclude_inconsistent, total=args.total,
-        decimals=args.decimals,
+        ri_table=args.ri, total=args.total, decimals=args.decimals,
+        inconsistent="exclude" if args.exclude_inconsistent else args.inconsistent,
     )  # fmt: skip
     new_system = res.system_with_points()
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):  # fmt: skip
-        print(f"各专家一致性检验（CR < {args.threshold:.2f} 为通过）：")
-        print(console_table(res.expert_table()))
+        print(f"一致性检验（CR < {args.threshold:.2f} 为通过）：")
+        print(console_table(res.consistency_table()))
+        for note in res.inconsistency_notes_zh():
+            print(f"提示：{note}")
+        if res.params["inconsistent"] == "repair" and res.inconsistent():
+            print("\n修改建议（请专家据此修改判断后重新计算）：")
+            print(console_table(res.repair_table()))
         print("\n判断矩阵集结结果：")
         print(console_table(res.block_table()))
         print("\n指标权重与分值：")
@@ -113,8 +119,11 @@ def _cmd_weights(args: argparse.Namespace) -> int:
         print(f"提示：{w}")
     if args.out:
         out = Path(args.out)
-        xlsx = frames_xlsx({"权重与分值": res.weights_table(), "专家一致性": res.expert_table(),
-                            "判断矩阵": res.block_table()})  # fmt: skip
+        sheets = {"权重与分值": res.weights_table(), "一致性检验": res.consistency_table(),
+                  "专家一致性": res.expert_table(), "判断矩阵": res.block_table()}  # fmt: skip
+        if res.inconsistent():
+            sheets["修改建议"] = res.repair_table()
+        xlsx = frames_xlsx(sheets)
         payload = res.to_dict()
         payload["provenance"] = Provenance(inputs=_inputs(args.workbook)).to_dict()
         js = json.dumps(_round_floats(payload), ensure_ascii=False, sort_keys=True, indent=2)
@@ -302,7 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="随机一致性指标表：saaty1980（默认）、saaty2005、chinese、alonso_lamata、donegan_dodd",
     )
     wa.add_argument(
-        "--exclude-inconsistent", action="store_true", help="剔除未通过一致性检验的专家"
+        "--inconsistent",
+        default="keep",
+        choices=["keep", "exclude", "repair"],
+        help="未通过一致性检验的专家：keep 保留并提示（默认）、exclude 剔除、"
+        "repair 剔除并给出修改建议",
+    )
+    wa.add_argument(
+        "--exclude-inconsistent", action="store_true", help="同 --inconsistent exclude"
     )
     wa.add_argument("--total", type=float, default=None, help="总分（默认取指标体系的总分）")
     wa.add_argument("--decimals", type=int, default=0, help="分值保留小数位（默认 0，整数）")
@@ -310,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None, help="输出目录：权重结果.xlsx、weights.json、指标体系_赋权.yaml"
     )
     w.set_defaults(func=_cmd_weights)
+    add_weight_parsers(wsub)
+    add_rank_parser(sub)
 
     s = sub.add_parser("survey", help="满意度问卷：清洗、计分、信度、分组，输出脱敏数据与表格")
     s.add_argument("spec", help="问卷说明 YAML")

@@ -118,8 +118,7 @@ def check_agree(
     """Refuse when the spec's codes and the file's (SPSS labels, text twin) disagree."""
     names = {pos: lv.label for pos, lv in enumerate(spec.scale, 1)} | {CODE_DONT_KNOW: "不了解"}
     bad = [
-        f"{c}：问卷说明为「{names.get(declared[c], declared[c])}」，{source}为"
-        f"「{names.get(p, p)}」"
+        f"{c}：问卷说明为「{names.get(declared[c], declared[c])}」，{source}为「{names.get(p, p)}」"
         for c, p in sorted(found.items())
         if c in declared and declared[c] != p and p not in (CODE_BLANK, CODE_SKIPPED)
     ]

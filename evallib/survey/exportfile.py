@@ -113,7 +113,7 @@ def _read_sav(path: Path) -> ExportFrame:
     varnames = list(df.columns)
     labels = [lab or name for name, lab in zip(varnames, meta.column_labels or varnames,
                                                  strict=False)]  # fmt: skip
-    labels += varnames[len(labels):]
+    labels += varnames[len(labels) :]
     counts = pd.Series(labels).value_counts()
     names = [lab if counts[lab] == 1 else f"{lab}[{var}]" for lab, var in
              zip(labels, varnames, strict=True)]  # fmt: skip

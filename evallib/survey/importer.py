@@ -380,8 +380,13 @@ def _find_group_column(question: int | None, name: str | None, cols: list[Column
                        ex: ExportFrame) -> str | None:  # fmt: skip
     if name is not None:
         want = match_key(name)
-        hits = [c.name for c in cols if match_key(ex.headers[c.name]) == want
-                or match_key(c.name) == want or match_key(ex.variables.get(c.name, "")) == want]
+        hits = [
+            c.name
+            for c in cols
+            if match_key(ex.headers[c.name]) == want
+            or match_key(c.name) == want
+            or match_key(ex.variables.get(c.name, "")) == want
+        ]
         return hits[0] if len(hits) == 1 else None
     cands = [c.name for c in cols if c.question == question and not c.sub]
     return cands[0] if len(cands) == 1 else None

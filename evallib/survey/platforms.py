@@ -217,8 +217,10 @@ _IP_ANY = re.compile(rf"(?P<ip>{_IPV4}|{_IPV6})\s*(?:\((?P<loc>[^)]*)\))?")
 def parse_ip(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """IP address and the location in brackets ("1.2.3.4(江苏-南京)", "1.2.3.4（江苏）",
     IPv6, bare) — the address as text ("" when none), the location ("" when none)."""
-    s = series.astype("string").fillna("").map(
-        lambda v: unicodedata.normalize("NFKC", v) if v else v
+    s = (
+        series.astype("string")
+        .fillna("")
+        .map(lambda v: unicodedata.normalize("NFKC", v) if v else v)
     )
     ext = s.str.extract(_IP_ANY.pattern)
     ip = ext["ip"].fillna("").str.lower().to_numpy(dtype=object)

@@ -157,8 +157,9 @@ class QuestionnaireSpec(BaseModel):
     )
     satisfied_top: int = Field(2, ge=1)
     platform: str | None = Field(
-        None, description="export platform (wjx, tencent, wenjuanwang, jinshuju, credamo, "
-        "generic); detected from the header when not given"
+        None,
+        description="export platform (wjx, tencent, wenjuanwang, jinshuju, credamo, "
+        "generic); detected from the header when not given",
     )
     meta_columns: dict[str, Literal[
         "respondent", "submitted", "started", "duration", "source", "source_detail", "ip",
@@ -190,8 +191,13 @@ class QuestionnaireSpec(BaseModel):
         if dup:
             raise ValueError(f"duplicate item codes: {dup}")
         keys = [(i.question, i.sub, i.text, i.column) for i in self.items]
-        dupq = sorted({f"{q}{f'({s})' if s else ''}{t or ''}{c or ''}" for q, s, t, c in keys
-                       if keys.count((q, s, t, c)) > 1})
+        dupq = sorted(
+            {
+                f"{q}{f'({s})' if s else ''}{t or ''}{c or ''}"
+                for q, s, t, c in keys
+                if keys.count((q, s, t, c)) > 1
+            }
+        )
         if dupq:
             raise ValueError(f"duplicated question numbers: {dupq}")
         for i in self.items:

@@ -47,7 +47,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError, InputDataError, Problem
+from ..errors import ConfigError, InputDataError
+from ..normalization import as_frame, directions, normalize, numeric_matrix
 
 __all__ = ["EvalWarning", "combine", "critic", "critic_table", "entropy", "entropy_table"]
 
@@ -59,86 +60,30 @@ class EvalWarning(UserWarning):
 
 
 def _frame(data: Any) -> tuple[pd.DataFrame, bool]:
-    if isinstance(data, pd.DataFrame):
-        return data, True
-    arr = np.asarray(data, dtype=float)
-    if arr.ndim != 2:
-        raise InputDataError(f"数据应为二维表（行=评价对象，列=指标），实际维数 {arr.ndim}")
-    return pd.DataFrame(arr, columns=[str(i) for i in range(arr.shape[1])]), False
+    return as_frame(data)
 
 
 def _directions(
-    cols: Sequence[Any], directions: Mapping[Any, str] | Sequence[str] | str | None
+    cols: Sequence[Any], spec: Mapping[Any, str] | Sequence[str] | str | None
 ) -> list[str]:
-    if directions is None:
-        return ["benefit"] * len(cols)
-    if isinstance(directions, str):
-        d = [directions] * len(cols)
-    elif isinstance(directions, Mapping):
-        d = [directions.get(c, "benefit") for c in cols]
-    else:
-        d = list(directions)
-    alias = {"benefit": "benefit", "cost": "cost", "+": "benefit", "-": "cost", "1": "benefit",
-             "-1": "cost", "正向": "benefit", "负向": "cost", "逆向": "cost",
-             "反向": "cost"}  # fmt: skip
-    out = []
-    for x in d:
-        key = str(x).strip()
-        if key not in alias:
-            raise ConfigError(
-                f"指标方向 (direction) {x!r} 无效",
-                value=x,
-                fix="使用 benefit（正向）或 cost（负向）",
-            )
-        out.append(alias[key])
-    if len(out) != len(cols):
-        raise ConfigError(f"directions 有 {len(out)} 项，数据有 {len(cols)} 列")
-    return out
+    return directions(cols, spec)
 
 
 def _normalise(
-    df: pd.DataFrame, directions: list[str], normalization: str
+    df: pd.DataFrame, dirs: list[str], normalization: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Normalised matrix and a mask of informative (non-constant) columns."""
-    probs = []
-    x = df.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    for i, j in zip(*np.where(~np.isfinite(x)), strict=True):
-        probs.append(Problem("应为数值 (number)", row=int(i) + 2, column=str(df.columns[j]),
-                             value=df.iloc[i, j], fix="填写数值或删除该行"))  # fmt: skip
-    if probs:
-        raise InputDataError(problems=probs)
-    if x.shape[0] < 2:
-        raise InputDataError("至少需要 2 个评价对象（行）才能计算客观权重")
-    informative = x.max(axis=0) > x.min(axis=0)
+    if normalization not in ("minmax", "sum"):
+        raise ConfigError(
+            f"未知的标准化方式 (normalization) {normalization!r}", fix="可选：minmax、sum"
+        )
+    x = numeric_matrix(df, what="客观赋权")
+    out, informative = normalize(x, dirs, normalization, list(df.columns))
     if not informative.any():
         raise InputDataError("所有指标在各评价对象上取值相同，无法计算客观权重")
     for j in np.where(~informative)[0]:
         msg = f"指标「{df.columns[j]}」各行取值相同，不含信息，权重记为 0 (constant column)"
         warnings.warn(msg, EvalWarning, stacklevel=3)
-    out = np.zeros_like(x)
-    if normalization == "minmax":
-        lo, hi = x.min(axis=0), x.max(axis=0)
-        rng = np.where(informative, hi - lo, 1.0)
-        for j, d in enumerate(directions):
-            out[:, j] = (hi[j] - x[:, j]) / rng[j] if d == "cost" else (x[:, j] - lo[j]) / rng[j]
-    elif normalization == "sum":
-        for j, d in enumerate(directions):
-            col = x[:, j]
-            bad = np.where(col <= 0)[0] if d == "cost" else np.where(col < 0)[0]
-            for i in bad:
-                why = "，负向指标不能为 0" if d == "cost" else ""
-                probs.append(Problem(
-                    "按比重法 (sum) 标准化时数据不能为负" + why,
-                    row=int(i) + 2, column=str(df.columns[j]), value=col[i],
-                    fix="改用 normalization='minmax'"))  # fmt: skip
-            if not bad.size:
-                out[:, j] = 1.0 / col if d == "cost" else col
-        if probs:
-            raise InputDataError(problems=probs)
-    else:
-        raise ConfigError(
-            f"未知的标准化方式 (normalization) {normalization!r}", fix="可选：minmax、sum"
-        )
     return out, informative
 
 

@@ -52,10 +52,14 @@ __all__ = [
 META = "_结构"
 _FIXED_TIME = datetime.datetime(2000, 1, 1)
 SCALE_TEXT = [
-    ("1", "同等重要"), ("3", "稍微重要"), ("5", "明显重要"), ("7", "强烈重要"),
-    ("9", "极端重要"), ("2、4、6、8", "上述相邻判断的中间值"),
+    ("1", "同等重要"),
+    ("3", "稍微重要"),
+    ("5", "明显重要"),
+    ("7", "强烈重要"),
+    ("9", "极端重要"),
+    ("2、4、6、8", "上述相邻判断的中间值"),
     ("1/3、1/5…1/9", "行指标不如列指标重要时，填写相应的倒数"),
-]  # fmt: skip
+]
 _FILL = PatternFill("solid", fgColor="FFF2CC")
 _GREY = PatternFill("solid", fgColor="EEEEEE")
 
@@ -97,11 +101,15 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
     count = experts if isinstance(experts, int) else len(experts)
     if not 1 <= count <= limits.get("max_experts"):
         raise InputDataError(
-            f"专家人数 (experts) 应为 1 到 {limits.get('max_experts')}", value=count,
+            f"专家人数 (experts) 应为 1 到 {limits.get('max_experts')}",
+            value=count,
             fix="德尔菲法、AHP 群决策通常 5–30 位专家",
-        )  # fmt: skip
-    names = [f"专家{i}" for i in range(1, experts + 1)] if isinstance(experts, int) else [
-        check_name(e, what="专家名 (expert)") for e in experts]  # fmt: skip
+        )
+    names = (
+        [f"专家{i}" for i in range(1, experts + 1)]
+        if isinstance(experts, int)
+        else [check_name(e, what="专家名 (expert)") for e in experts]
+    )
     own: set[tuple[str, str]] = set()  # the reciprocal formulas evallib writes
     wb = Workbook()
     info = wb.active
@@ -123,10 +131,13 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
         ws["A1"].font = Font(bold=True, size=13)
         ws.append(["专家姓名（可选）："])
         dv = DataValidation(
-            type="list", allow_blank=True, showErrorMessage=True,
+            type="list",
+            allow_blank=True,
+            showErrorMessage=True,
             formula1='"9,8,7,6,5,4,3,2,1,1/2,1/3,1/4,1/5,1/6,1/7,1/8,1/9"',
-            errorTitle="标度", error="请从 1–9 或 1/2–1/9 中选择",
-        )  # fmt: skip
+            errorTitle="标度",
+            error="请从 1–9 或 1/2–1/9 中选择",
+        )
         ws.add_data_validation(dv)
         r = 4
         for parent, pname, children in blocks:
@@ -207,49 +218,69 @@ def read_workbook(path: str | Path) -> Judgements:
                 experts = None  # type: ignore[assignment]
             if not isinstance(experts, list) or not all(isinstance(e, str) for e in experts):
                 raise InputDataError(
-                    f"隐藏工作表「{META}」已损坏：专家名单 (experts) 无法读取", file=str(path),
-                    sheet=META, value=val, fix="用 evallib weights template 重新生成模板",
-                )  # fmt: skip
+                    f"隐藏工作表「{META}」已损坏：专家名单 (experts) 无法读取",
+                    file=str(path),
+                    sheet=META,
+                    value=val,
+                    fix="用 evallib weights template 重新生成模板",
+                )
         elif key == "system":
             chunks.append("" if val is None else str(val))
     if len(experts) > limits.get("max_experts"):
-        raise InputDataError(f"专家人数 {len(experts)} 超过{limits.describe('max_experts')}",
-                             file=str(path), sheet=META)  # fmt: skip
+        raise InputDataError(
+            f"专家人数 {len(experts)} 超过{limits.describe('max_experts')}",
+            file=str(path),
+            sheet=META,
+        )
     if not chunks:
-        raise InputDataError(f"隐藏工作表「{META}」已损坏：缺少指标体系 (system)",
-                             file=str(path), sheet=META,
-                             fix="用 evallib weights template 重新生成模板")  # fmt: skip
+        raise InputDataError(
+            f"隐藏工作表「{META}」已损坏：缺少指标体系 (system)",
+            file=str(path),
+            sheet=META,
+            fix="用 evallib weights template 重新生成模板",
+        )
     try:
         system = system_from_dict(
             load_yaml_text("".join(chunks), file=f"{path}#{META}"), source=f"{path}#{META}"
         )
     except EvalError as exc:
         raise InputDataError(
-            f"隐藏工作表「{META}」中的指标体系已损坏：{exc}", file=str(path), sheet=META,
+            f"隐藏工作表「{META}」中的指标体系已损坏：{exc}",
+            file=str(path),
+            sheet=META,
             fix="用 evallib weights template 重新生成模板",
-        ) from None  # fmt: skip
+        ) from None
     blocks_def = _blocks_of(system)
     probs: list[Problem] = []
     matrices: dict[str, dict[str, np.ndarray]] = {b[0]: {} for b in blocks_def}
     for expert in experts:
         if expert not in names:
-            probs.append(Problem(
-                f"缺少专家工作表「{expert}」(missing expert sheet)", file=str(path), sheet=expert,
-                fix=f"恢复该工作表；现有工作表：{', '.join(s for s in names if s != META)}",
-            ))  # fmt: skip
+            probs.append(
+                Problem(
+                    f"缺少专家工作表「{expert}」(missing expert sheet)",
+                    file=str(path),
+                    sheet=expert,
+                    fix=f"恢复该工作表；现有工作表：{', '.join(s for s in names if s != META)}",
+                )
+            )
             continue
         ws = read_sheet(path, expert, data=data, allow_uncached=True)  # reciprocals: unread
         starts = {
-            str(ws.cell(r, 2)): r
-            for r in range(1, ws.max_row + 1)
-            if ws.cell(r, 1) == "判断矩阵"
+            str(ws.cell(r, 2)): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1) == "判断矩阵"
         }
         for parent, pname, children in blocks_def:
             r0 = starts.get(ROOT_LABEL if parent == ROOT else str(parent)) or starts.get(
-                str(parent))  # workbooks written before the label: "root"
+                str(parent)
+            )  # workbooks written before the label: "root"
             if r0 is None:
-                probs.append(Problem(f"找不到「{pname}」的判断矩阵", file=str(path), sheet=expert,
-                                     fix="不要删除或移动模板中的矩阵块"))  # fmt: skip
+                probs.append(
+                    Problem(
+                        f"找不到「{pname}」的判断矩阵",
+                        file=str(path),
+                        sheet=expert,
+                        fix="不要删除或移动模板中的矩阵块",
+                    )
+                )
                 continue
             n = len(children)
             a = np.ones((n, n))
@@ -259,25 +290,52 @@ def read_workbook(path: str | Path) -> Judgements:
                     ref = f"{get_column_letter(3 + j)}{r0 + 2 + i}"
                     what = f"单元格 {ref}（{children[i].name} 对 {children[j].name}）"
                     if ref in ws.uncached_formulas:
-                        probs.append(Problem(
-                            f"{what} 是公式但没有计算结果", file=str(path), sheet=expert,
-                            column=ref, fix="用 Excel/WPS 打开并保存，或直接填写数值"))  # fmt: skip
+                        probs.append(
+                            Problem(
+                                f"{what} 是公式但没有计算结果",
+                                file=str(path),
+                                sheet=expert,
+                                column=ref,
+                                fix="用 Excel/WPS 打开并保存，或直接填写数值",
+                            )
+                        )
                         continue
                     if value is None or str(value).strip() == "":
-                        probs.append(Problem(f"{what} 未填写", file=str(path), sheet=expert,
-                                             column=ref, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        probs.append(
+                            Problem(
+                                f"{what} 未填写",
+                                file=str(path),
+                                sheet=expert,
+                                column=ref,
+                                fix="填写 1–9 或 1/2–1/9",
+                            )
+                        )
                         continue
                     try:
                         x = parse_judgement(value)
                     except (ValueError, TypeError, ZeroDivisionError):
-                        probs.append(Problem(
-                            f"{what} 应为数值，如 3 或 1/3", file=str(path), sheet=expert,
-                            column=ref, value=value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        probs.append(
+                            Problem(
+                                f"{what} 应为数值，如 3 或 1/3",
+                                file=str(path),
+                                sheet=expert,
+                                column=ref,
+                                value=value,
+                                fix="填写 1–9 或 1/2–1/9",
+                            )
+                        )
                         continue
                     if not 1 / 9 - 1e-6 <= x <= 9 + 1e-6:
-                        probs.append(Problem(
-                            f"{what} 超出 1/9–9 的标度范围", file=str(path), sheet=expert,
-                            column=ref, value=value, fix="填写 1–9 或 1/2–1/9"))  # fmt: skip
+                        probs.append(
+                            Problem(
+                                f"{what} 超出 1/9–9 的标度范围",
+                                file=str(path),
+                                sheet=expert,
+                                column=ref,
+                                value=value,
+                                fix="填写 1–9 或 1/2–1/9",
+                            )
+                        )
                         continue
                     a[i, j], a[j, i] = x, 1 / x
             matrices[parent][expert] = a
@@ -309,10 +367,16 @@ class WorkbookWeights:
         for b in self.judgements.blocks:
             g = self.groups[b.parent]
             for expert, r in g.experts.iterrows():
-                rows.append({"判断矩阵": b.parent_name, "专家": expert, "CR": r["cr"],
-                             "一致性": "通过" if r["consistent"] else "未通过",
-                             "是否纳入": "是" if r["included"] else "否",
-                             "相容性 GCOMPI": r["gcompi"]})  # fmt: skip
+                rows.append(
+                    {
+                        "判断矩阵": b.parent_name,
+                        "专家": expert,
+                        "CR": r["cr"],
+                        "一致性": "通过" if r["consistent"] else "未通过",
+                        "是否纳入": "是" if r["included"] else "否",
+                        "相容性 GCOMPI": r["gcompi"],
+                    }
+                )
         return pd.DataFrame(rows)
 
     def block_table(self) -> pd.DataFrame:
@@ -320,21 +384,108 @@ class WorkbookWeights:
         rows = []
         for b in self.judgements.blocks:
             g = self.groups[b.parent]
-            rows.append({
-                "判断矩阵": b.parent_name, "指标数": len(b.codes),
-                "纳入专家数": int(g.experts["included"].sum()),
-                "集结后 CR": g.cr, "Kendall W": None if g.consensus is None else g.consensus.w,
-                "W 检验 p 值": None if g.consensus is None else g.consensus.p_value,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "判断矩阵": b.parent_name,
+                    "指标数": len(b.codes),
+                    "纳入专家数": int(g.experts["included"].sum()),
+                    "集结后 CR": g.cr,
+                    "Kendall W": None if g.consensus is None else g.consensus.w,
+                    "W 检验 p 值": None if g.consensus is None else g.consensus.p_value,
+                }
+            )
         return pd.DataFrame(rows)
 
     def weights_table(self) -> pd.DataFrame:
         """Every indicator: local and global weight and 分值 (Chinese headers)."""
         t = self.hierarchy.table
-        return pd.DataFrame({
-            "编码": t["code"], "指标": t["name"], "层级": t["level"],
-            "局部权重": t["local_weight"], "全局权重": t["global_weight"], "分值": t["points"],
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "编码": t["code"],
+                "指标": t["name"],
+                "层级": t["level"],
+                "局部权重": t["local_weight"],
+                "全局权重": t["global_weight"],
+                "分值": t["points"],
+            }
+        )
+
+    def consistency_table(self) -> pd.DataFrame:
+        """Per block: each expert's and the pooled matrix's n, λmax, CI, RI, CR and verdict
+        (Chinese headers; the RI column names its table)."""
+        ri_name = f"RI（{self.params['ri_table']}）"
+        rows = []
+        for b in self.judgements.blocks:
+            g = self.groups[b.parent]
+            pooled = [("集结", g.combined, True)] if g.combined is not None else []
+            each = [
+                (str(e), g.individual[e], bool(g.experts.loc[e, "included"]))
+                for e in g.experts.index
+            ]
+            for who, r, inc in each + pooled:
+                rows.append(
+                    {
+                        "判断矩阵": b.parent_name,
+                        "专家": who,
+                        "阶数 n": r.n,
+                        "λmax": r.lambda_max,
+                        "CI": r.ci,
+                        ri_name: r.ri,
+                        "CR": r.cr,
+                        "一致性": "通过" if r.consistent else "未通过",
+                        "是否纳入集结": "—" if who == "集结" else ("是" if inc else "否"),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def inconsistent(self) -> list[tuple[str, str, float]]:
+        """(block name, expert, CR) of every expert matrix failing the threshold."""
+        return [
+            (b.parent_name, str(e), float(r["cr"]))
+            for b in self.judgements.blocks
+            for e, r in self.groups[b.parent].experts.iterrows()
+            if not r["consistent"]
+        ]
+
+    def repair_table(self, top: int = 3) -> pd.DataFrame:
+        """Suggested revisions for every inconsistent expert matrix (修改建议): the judgements
+        that contribute most to inconsistency and the scale value nearest the implied ratio."""
+        rows = []
+        for b in self.judgements.blocks:
+            g = self.groups[b.parent]
+            names = dict(zip(b.codes, b.names, strict=True))
+            for e, r in g.experts.iterrows():
+                if r["consistent"]:
+                    continue
+                for adj in g.individual[e].diagnose(top):
+                    rows.append(
+                        {
+                            "判断矩阵": b.parent_name,
+                            "专家": str(e),
+                            "CR": float(r["cr"]),
+                            "行指标": names.get(adj.row, adj.row),
+                            "列指标": names.get(adj.col, adj.col),
+                            "现判断": adj.current,
+                            "一致时应约为": adj.implied,
+                            "建议改为": adj.suggested,
+                        }
+                    )
+        cols = ["判断矩阵", "专家", "CR", "行指标", "列指标", "现判断", "一致时应约为", "建议改为"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def inconsistency_notes_zh(self) -> list[str]:
+        """What was done with each inconsistent expert matrix (the rule is a parameter)."""
+        rule = self.params["inconsistent"]
+        th = self.params["threshold"]
+        action = {
+            "keep": "仍纳入集结（inconsistent=keep），请在报告中说明",
+            "exclude": "未纳入集结（inconsistent=exclude）",
+            "repair": "未纳入集结，已列出修改建议，请专家修改后重新计算（inconsistent=repair）",
+        }[rule]
+        return [
+            f"{e}对「{blk}」的判断矩阵 CR = {cr:.4f} ≥ {th:.2f}，未通过一致性检验，{action}。"
+            for blk, e, cr in self.inconsistent()
+        ]
 
     def summary_zh(self) -> str:
         """A paragraph for the report's weighting chapter (Chinese)."""
@@ -352,7 +503,15 @@ class WorkbookWeights:
             f"按{agg}集结专家意见，随机一致性指标取 {p['ri_table']} 表。"
             f"各专家判断矩阵中有 {n_bad} 个未通过一致性检验（CR ≥ {p['threshold']:.2f}）"
         )
-        text += "，已予剔除。" if p["exclude_inconsistent"] and n_bad else "。"
+        text += (
+            {
+                "keep": "，按参数仍纳入集结。",
+                "exclude": "，已予剔除。",
+                "repair": "，已予剔除并列出修改建议。",
+            }[p["inconsistent"]]
+            if n_bad
+            else "。"
+        )
         text += (
             f"集结后各判断矩阵的一致性比率最大为 {worst['集结后 CR']:.4f}（{worst['判断矩阵']}），"
             f"{'均通过' if worst['集结后 CR'] < p['threshold'] else '未全部通过'}一致性检验。"
@@ -365,25 +524,32 @@ class WorkbookWeights:
         return {
             "params": self.params,
             "blocks": {
-                p: {"weights": {k: float(v) for k, v in g.weights.items()}, "cr": g.cr,
-                    "experts": {str(e): {"cr": float(r["cr"]), "included": bool(r["included"])}
-                                for e, r in g.experts.iterrows()},
-                    "kendall_w": None if g.consensus is None else g.consensus.to_dict()}
+                p: {
+                    "weights": {k: float(v) for k, v in g.weights.items()},
+                    "cr": g.cr,
+                    "experts": {
+                        str(e): {"cr": float(r["cr"]), "included": bool(r["included"])}
+                        for e, r in g.experts.iterrows()
+                    },
+                    "kendall_w": None if g.consensus is None else g.consensus.to_dict(),
+                }
                 for p, g in self.groups.items()
             },
             "indicators": self.hierarchy.table.drop(columns=["is_leaf"]).to_dict("records"),
-        }  # fmt: skip
+        }
 
 
 def _check_options(threshold: float, total: float | None, decimals: int) -> None:
     from ..errors import ConfigError
 
     if not (math.isfinite(threshold) and 0 < threshold < 1):
-        raise ConfigError("一致性比率阈值 (threshold) 应在 0 与 1 之间", value=threshold,
-                          fix="通常取 0.10")  # fmt: skip
+        raise ConfigError(
+            "一致性比率阈值 (threshold) 应在 0 与 1 之间", value=threshold, fix="通常取 0.10"
+        )
     if total is not None and not (math.isfinite(total) and 0 < total <= 10_000):
-        raise ConfigError("总分 (total) 应为 0 到 10000 之间的有限数", value=total,
-                          fix="通常取 100")  # fmt: skip
+        raise ConfigError(
+            "总分 (total) 应为 0 到 10000 之间的有限数", value=total, fix="通常取 100"
+        )
     if not 0 <= decimals <= 6:
         raise ConfigError("分值小数位 (decimals) 应为 0 到 6", value=decimals)
 
@@ -398,27 +564,54 @@ def weigh_workbook(
     exclude_inconsistent: bool = False,
     total: float | None = None,
     decimals: int = 0,
+    inconsistent: str | None = None,
 ) -> WorkbookWeights:
-    """Group AHP per block, global weights and 分值 (largest remainder at every level)."""
+    """Group AHP per block, global weights and 分值 (largest remainder at every level).
+
+    ``inconsistent`` is the rule for expert matrices whose CR ≥ ``threshold``: ``keep`` (pool
+    them, reported as a warning), ``exclude`` (leave them out) or ``repair`` (leave them out and
+    list suggested revisions, :meth:`WorkbookWeights.repair_table`).  Default: ``exclude`` when
+    ``exclude_inconsistent`` is set, else ``keep``.
+    """
     _check_options(threshold, total, decimals)
+    rule = inconsistent or ("exclude" if exclude_inconsistent else "keep")
+    if rule not in ("keep", "exclude", "repair"):
+        from ..errors import ConfigError
+
+        raise ConfigError(
+            f"不一致专家的处理方式 {inconsistent!r} 无效",
+            fix="可选：keep（保留并提示）、exclude（剔除）、repair（剔除并给出修改建议）",
+        )
+    exclude_inconsistent = rule != "keep"
     groups: dict[str, GroupAHPResult] = {}
     probs: list[Problem] = []
     for b in judgements.blocks:
         try:
             groups[b.parent] = group_ahp(
-                b.matrices, aggregate=aggregate, method=method,  # type: ignore[arg-type]
-                exclude_inconsistent=exclude_inconsistent, threshold=threshold,
-                ri_table=ri_table, labels=b.codes,
+                b.matrices,
+                aggregate=aggregate,
+                method=method,  # type: ignore[arg-type]
+                exclude_inconsistent=exclude_inconsistent,
+                threshold=threshold,
+                ri_table=ri_table,
+                labels=b.codes,
                 where={"file": judgements.source, "column": f"判断矩阵「{b.parent_name}」"},
-            )  # fmt: skip
+            )
         except InconsistentJudgementError as exc:
             probs.extend(exc.problems)
     if probs:
         raise InconsistentJudgementError(problems=probs)
     hier = hierarchical(judgements.system, groups, total=total, decimals=decimals)
-    params = {"method": method, "aggregate": aggregate, "threshold": threshold,
-              "ri_table": ri_table, "exclude_inconsistent": exclude_inconsistent,
-              "total": hier.total, "decimals": decimals}  # fmt: skip
+    params = {
+        "method": method,
+        "aggregate": aggregate,
+        "threshold": threshold,
+        "ri_table": ri_table,
+        "exclude_inconsistent": exclude_inconsistent,
+        "inconsistent": rule,
+        "total": hier.total,
+        "decimals": decimals,
+    }
     return WorkbookWeights(judgements, groups, hier, params)
 
 

@@ -1,0 +1,372 @@
+"""Command line for comprehensive evaluation and objective weights:
+``evallib rank DATA``, ``evallib weights entropy|critic|delphi DATA``.
+
+Input tables (CSV or XLSX): the first column (or ``--id``) names the alternatives (评价对象), the
+other columns are criteria.  Directions are declared with ``--cost 列A,列B``; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError, InputDataError, Problem
+from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
+from .inert import frames_xlsx
+from .outdir import output_lock
+from .present import console_table
+from .results import Provenance, _clean
+from .tables import ROW, read_table
+
+__all__ = ["add_rank_parser", "add_weight_parsers"]
+
+METHODS = ("topsis", "grey", "rsr")
+
+
+def _matrix(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, str]]:
+    t = read_table(args.data, sheet=args.sheet)
+    df = t.frame
+    idc = args.id or str(df.columns[0])
+    if idc not in df.columns:
+        raise ConfigError(
+            f"评价对象列「{idc}」不存在",
+            file=t.file,
+            value=idc,
+            fix=f"可用的列：{list(df.columns)}",
+        )
+    if df[idc].isna().any() or (df[idc].astype(str).str.strip() == "").any():
+        row = int(df.index[df[idc].isna() | (df[idc].astype(str).str.strip() == "")][0]) + 2
+        raise InputDataError(
+            "评价对象名称为空",
+            file=t.file,
+            sheet=t.sheet,
+            row=row,
+            column=idc,
+            fix="每行填写评价对象名称",
+        )
+    rows = df[ROW] if ROW in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
+    m = df.set_index(df[idc].astype(str).str.strip()).drop(columns=[idc, ROW], errors="ignore")
+    m.index.name = idc
+    probs = []
+    for c in m.columns:
+        num = pd.to_numeric(m[c], errors="coerce").to_numpy(dtype=float)
+        for i in np.flatnonzero(~np.isfinite(num)):
+            probs.append(
+                Problem(
+                    "应为数值 (number)",
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=int(rows.iloc[i]),
+                    column=str(c),
+                    value=m[c].iloc[i],
+                    fix="填写数值；不参与评价的列请删除",
+                )
+            )
+    if probs:
+        raise InputDataError(problems=probs)
+    cost = [c.strip() for c in (args.cost or "").replace("，", ",").split(",") if c.strip()]
+    unknown = [c for c in cost if c not in m.columns]
+    if unknown:
+        raise ConfigError(
+            f"--cost 中的列不存在：{unknown}",
+            file=t.file,
+            value=unknown,
+            fix=f"指标列：{list(m.columns)}",
+        )
+    return m, {str(c): ("cost" if c in cost else "benefit") for c in m.columns}
+
+
+def _weights(spec: str | None, m: pd.DataFrame, dirs: dict[str, str]) -> tuple[Any, str]:
+    from .comprehensive import objective_weights
+
+    if spec is None or spec == "equal":
+        return None, "等权"
+    if spec in ("entropy", "critic"):
+        w = objective_weights(m, dirs, method=spec)
+        return w, {"entropy": "熵权法", "critic": "CRITIC 法"}[spec]
+    if Path(spec).is_file():
+        t = read_table(spec).frame
+        if t.shape[1] < 2:
+            raise InputDataError("权重文件应有两列：指标、权重", file=spec)
+        w = pd.Series(t.iloc[:, 1].to_numpy(), index=t.iloc[:, 0].astype(str).str.strip())
+        return w, f"给定权重（{Path(spec).name}）"
+    try:
+        pairs = dict(p.split("=", 1) for p in spec.replace("，", ",").split(","))
+    except ValueError as exc:
+        raise ConfigError(
+            f"--weights 无法识别：{spec!r}",
+            fix="entropy、critic、equal、权重文件，或 指标=0.3,指标=0.7",
+        ) from exc
+    return {k.strip(): v.strip() for k, v in pairs.items()}, "给定权重"
+
+
+def _write(
+    out: Path, sheets: dict[str, pd.DataFrame], payload: dict[str, Any], names: tuple[str, str]
+) -> None:
+    js = json.dumps(_clean(payload), ensure_ascii=False, sort_keys=True, indent=2)
+    with output_lock(out):
+        atomic_write_bytes(out / names[0], frames_xlsx(sheets))
+        atomic_write_text(out / names[1], js + "\n")
+    print(f"\n已写出：{out / names[0]}，{out / names[1]}")
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from . import comprehensive as ce
+
+    if args.method == "fuzzy":
+        return _cmd_fuzzy(args)
+    m, dirs = _matrix(args)
+    w, w_name = _weights(args.weights, m, dirs)
+    methods = METHODS if args.method == "all" else (args.method,)
+    sheets: dict[str, pd.DataFrame] = {}
+    payload: dict[str, Any] = {"directions": dirs, "weights_method": w_name}
+    for meth in methods:
+        if meth == "topsis":
+            r: Any = ce.topsis(m, w, dirs, normalize_method=args.normalize or "vector")
+            title = "TOPSIS（逼近理想解排序法）"
+            sheets.setdefault(
+                "权重",
+                pd.DataFrame(
+                    {
+                        "指标": r.weights.index,
+                        "方向": [
+                            "正向" if dirs[c] == "benefit" else "负向" for c in r.weights.index
+                        ],
+                        "权重": r.weights.to_numpy(),
+                    }
+                ),
+            )
+        elif meth == "grey":
+            r = ce.grey_relational(m, w, dirs, rho=args.rho, normalize_method=args.normalize)
+            title = f"灰色关联分析（分辨系数 ρ = {args.rho:g}）"
+        else:
+            r = ce.rank_sum_ratio(m, w, dirs, method=args.rank_method, tiers=args.tiers)
+            kind = "整次" if args.rank_method == "integer" else "非整次"
+            title = f"秩和比法（{kind}，{args.tiers} 档）"
+        print(f"\n{title}：")
+        print(console_table(r.table_zh()))
+        sheets[{"topsis": "TOPSIS", "grey": "灰色关联", "rsr": "秩和比"}[meth]] = r.table_zh()
+        payload[meth] = r.to_dict()
+    print(
+        f"\n权重：{w_name}；指标方向："
+        + "，".join(f"{c}（{'负向' if d == 'cost' else '正向'}）" for c, d in dirs.items())
+    )
+    if args.out:
+        payload["provenance"] = Provenance(inputs=_hashes(args.data, args.weights)).to_dict()
+        payload["params"] = {k: v for k, v in vars(args).items() if k not in ("func", "out")}
+        _write(Path(args.out), sheets, payload, ("综合评价结果.xlsx", "comprehensive.json"))
+    return 0
+
+
+def _hashes(*paths: str | None) -> dict[str, str]:
+    return {Path(p).name: sha256_file(p) for p in paths if p and Path(p).is_file()}
+
+
+def _cmd_fuzzy(args: argparse.Namespace) -> int:
+    from .comprehensive import fuzzy_evaluate
+
+    t = read_table(args.data, sheet=args.sheet).frame
+    idc = args.id or str(t.columns[0])
+    wcol = "权重"
+    if wcol not in t.columns or idc not in t.columns:
+        raise InputDataError(
+            "隶属度表应有：因素名称列（第一列）、「权重」列和各评语列",
+            file=args.data,
+            fix="列：因素、权重、很满意、满意、……",
+        )
+    r_frame = t.drop(columns=[idc, wcol, ROW], errors="ignore").set_index(t[idc].astype(str))
+    w = pd.Series(t[wcol].to_numpy(), index=r_frame.index)
+    scores = None
+    if args.scores:
+        scores = [float(x) for x in args.scores.replace("，", ",").split(",")]
+    res = fuzzy_evaluate(w, r_frame, args.operator, scores=scores)
+    print(f"模糊综合评价（合成算子 {res.operator}）：")
+    print(console_table(res.table_zh()))
+    if args.out:
+        payload = {
+            "fuzzy": res.to_dict(),
+            "provenance": Provenance(inputs=_hashes(args.data)).to_dict(),
+        }
+        _write(
+            Path(args.out),
+            {"模糊综合评价": res.table_zh()},
+            payload,
+            ("综合评价结果.xlsx", "comprehensive.json"),
+        )
+    return 0
+
+
+def add_rank_parser(sub: Any) -> None:
+    r = sub.add_parser("rank", help="综合评价：TOPSIS、灰色关联、秩和比 (RSR)、模糊综合评价")
+    r.add_argument(
+        "data", help="数据表 CSV/XLSX：第一列为评价对象，其余列为指标；fuzzy 时为隶属度表"
+    )
+    r.add_argument(
+        "--method",
+        default="all",
+        choices=[*METHODS, "fuzzy", "all"],
+        help="topsis、grey、rsr、fuzzy，或 all（前三种，默认）",
+    )
+    r.add_argument("--sheet", default=None, help="XLSX 工作表名")
+    r.add_argument("--id", default=None, help="评价对象列名（默认第一列）")
+    r.add_argument("--cost", default=None, help="负向指标（越小越好）列名，逗号分隔")
+    r.add_argument(
+        "--weights",
+        default=None,
+        help="entropy（熵权）、critic、equal（等权，默认）、权重文件（指标,权重）"
+        "或 指标=0.3,指标=0.7",
+    )
+    r.add_argument(
+        "--normalize",
+        default=None,
+        help="标准化：TOPSIS 默认 vector；灰色关联默认 minmax；可选 vector、minmax、sum、max",
+    )
+    r.add_argument("--rho", type=float, default=0.5, help="灰色关联分辨系数（默认 0.5）")
+    r.add_argument("--tiers", type=int, default=3, choices=[3, 4, 5], help="秩和比分档数（默认 3）")
+    r.add_argument(
+        "--rank-method",
+        default="integer",
+        choices=["integer", "non-integer"],
+        help="秩和比编秩：integer 整次（默认）、non-integer 非整次",
+    )
+    r.add_argument(
+        "--operator",
+        default="M(·,⊕)",
+        help="模糊合成算子：M(∧,∨)、M(·,∨)、M(∧,⊕)、M(·,⊕)（默认）；"
+        "ASCII 写法 M(^,v) M(*,v) M(^,+) M(*,+)",
+    )
+    r.add_argument("--scores", default=None, help="各评语分值，逗号分隔（如 100,80,60,40）")
+    r.add_argument("--out", default=None, help="输出目录：综合评价结果.xlsx、comprehensive.json")
+    r.set_defaults(func=_cmd_rank)
+
+
+def _cmd_objective(args: argparse.Namespace) -> int:
+    from .weighting import critic_table, entropy_table
+
+    m, dirs = _matrix(args)
+    table_fn = entropy_table if args.action == "entropy" else critic_table
+    t = table_fn(m, dirs, args.normalization)
+    zh = t.rename(
+        columns={
+            "direction": "方向",
+            "entropy": "信息熵 e",
+            "divergence": "差异系数 1-e",
+            "std": "标准差 σ",
+            "conflict": "冲突性 Σ(1-r)",
+            "information": "信息量 C",
+            "weight": "权重",
+        }
+    )
+    zh["方向"] = zh["方向"].map({"benefit": "正向", "cost": "负向"})
+    zh = zh.reset_index(names="指标")
+    name = "熵权法" if args.action == "entropy" else "CRITIC 法"
+    print(f"{name}（标准化：{args.normalization}）：")
+    print(console_table(zh))
+    if args.out:
+        payload = {
+            "method": args.action,
+            "normalization": args.normalization,
+            "directions": dirs,
+            "table": {str(k): {c: v for c, v in r.items()} for k, r in t.iterrows()},
+            "provenance": Provenance(inputs=_hashes(args.data)).to_dict(),
+        }
+        _write(Path(args.out), {name: zh}, payload, ("权重结果.xlsx", "weights.json"))
+    return 0
+
+
+def _cmd_delphi(args: argparse.Namespace) -> int:
+    from .weighting import delphi
+
+    df = read_table(args.data, sheet=args.sheet).frame
+    ren = {"轮次": "round", "专家": "expert", "指标": "indicator", "评分": "rating"}
+    df = df.rename(columns={k: v for k, v in ren.items() if k in df.columns})
+    res = delphi(df, scale_max=args.scale_max, min_mean=args.min_mean, max_cv=args.max_cv)
+    t = res.table
+    last = t[t["round"] == t["round"].max()]
+    w = last["mean"] / last["mean"].sum()
+    zh = pd.DataFrame(
+        {
+            "轮次": t["round"],
+            "指标": t["indicator"],
+            "专家数": t["n"],
+            "均值": t["mean"],
+            "标准差": t["sd"],
+            "变异系数": t["cv"],
+            "满分频率": t["full_mark"],
+            "是否通过": t["passed"].map({True: "通过", False: "未通过"}),
+            "原因": t["reasons"],
+        }
+    )
+    conc = res.concordance.rename(
+        columns={
+            "round": "轮次",
+            "w": "Kendall W",
+            "chi2": "χ²",
+            "df": "自由度",
+            "p_value": "p 值",
+            "m": "专家数",
+            "n": "指标数",
+        }
+    )
+    wt = pd.DataFrame(
+        {
+            "指标": last["indicator"].to_numpy(),
+            "均值": last["mean"].to_numpy(),
+            "权重（均值归一化）": w.to_numpy(),
+        }
+    )
+    print("德尔菲法各轮统计：")
+    print(console_table(zh))
+    print("\n专家意见协调程度：")
+    print(console_table(conc))
+    print("\n末轮权重（各指标均值 / 均值之和）：")
+    print(console_table(wt))
+    if args.out:
+        payload = {
+            "method": "delphi",
+            "thresholds": res.thresholds,
+            "table": t.to_dict("records"),
+            "concordance": res.concordance.to_dict("records"),
+            "weights": dict(zip(map(str, last["indicator"]), map(float, w), strict=True)),
+            "provenance": Provenance(inputs=_hashes(args.data)).to_dict(),
+        }
+        _write(
+            Path(args.out),
+            {"各轮统计": zh, "协调系数": conc, "权重": wt},
+            payload,
+            ("权重结果.xlsx", "weights.json"),
+        )
+    return 0
+
+
+def add_weight_parsers(wsub: Any) -> None:
+    for action, help_ in (
+        ("entropy", "熵权法：按数据离散程度计算客观权重"),
+        ("critic", "CRITIC 法：按对比强度与指标冲突性计算客观权重"),
+    ):
+        p = wsub.add_parser(action, help=help_)
+        p.add_argument("data", help="数据表 CSV/XLSX：第一列为评价对象，其余列为指标")
+        p.add_argument("--sheet", default=None)
+        p.add_argument("--id", default=None, help="评价对象列名（默认第一列）")
+        p.add_argument("--cost", default=None, help="负向指标列名，逗号分隔")
+        p.add_argument(
+            "--normalization",
+            default="minmax",
+            choices=["minmax", "sum"],
+            help="标准化：minmax 极差（默认）、sum 比重",
+        )
+        p.add_argument("--out", default=None, help="输出目录：权重结果.xlsx、weights.json")
+        p.set_defaults(func=_cmd_objective, action=action)
+    d = wsub.add_parser("delphi", help="德尔菲法：各轮均值、变异系数、满分频率、Kendall W 与权重")
+    d.add_argument("data", help="评分表 CSV/XLSX：列 轮次、专家、指标、评分（长表）")
+    d.add_argument("--sheet", default=None)
+    d.add_argument("--scale-max", type=float, default=5, help="评分满分（默认 5）")
+    d.add_argument("--min-mean", type=float, default=3.5, help="通过的最低均值（默认 3.5）")
+    d.add_argument("--max-cv", type=float, default=0.25, help="通过的最大变异系数（默认 0.25）")
+    d.add_argument("--out", default=None, help="输出目录：权重结果.xlsx、weights.json")
+    d.set_defaults(func=_cmd_delphi)
