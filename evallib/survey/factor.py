@@ -20,6 +20,7 @@ those before rotation, as SPSS does).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InputDataError
+from ..weighting.objective import EvalWarning
 from .reliability import KMOResult, bartlett_from_corr, kmo_from_corr
 
 __all__ = ["FactorResult", "factor_analysis"]
@@ -88,11 +90,16 @@ def _principal(r: np.ndarray, k: int) -> np.ndarray:
     return vecs[:, order] * np.sqrt(np.clip(vals[order], 0, None))
 
 
-def _statsmodels(r: np.ndarray, k: int, method: str, n: int) -> np.ndarray:
+def _statsmodels(r: np.ndarray, k: int, method: str, n: int) -> tuple[np.ndarray, bool]:
+    """Loadings from statsmodels and whether the fit converged (no ConvergenceWarning)."""
     from statsmodels.multivariate.factor import Factor
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-    res = Factor(corr=r, n_factor=k, method=method, nobs=n).fit()
-    return np.asarray(res.loadings, dtype=float)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = Factor(corr=r, n_factor=k, method=method, nobs=n).fit()
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return np.asarray(res.loadings, dtype=float), converged
 
 
 def _rotate(load: np.ndarray, rotation: str | None) -> np.ndarray:
@@ -151,7 +158,15 @@ def factor_analysis(
     k = int((eig > 1).sum()) if n_factors is None else int(n_factors)
     if not 1 <= k < p:
         raise ConfigError(f"因子数应在 1 到 {p - 1} 之间", value=k)
-    raw = _principal(r, k) if method == "principal" else _statsmodels(r, k, method, len(x))
+    raw, converged = (
+        (_principal(r, k), True) if method == "principal" else _statsmodels(r, k, method, len(x))
+    )
+    if not converged:
+        warnings.warn(
+            f"因子提取（{method}）未收敛，载荷仅供参考；建议改用 principal（主成分法）或减少因子数",
+            EvalWarning,
+            stacklevel=2,
+        )
     load = _tidy(_rotate(raw, rotation))
     names = [str(c) for c in df.columns]
     factors = [f"F{i + 1}" for i in range(k)]
@@ -175,5 +190,6 @@ def factor_analysis(
             "n_factors": k,
             "n": len(x),
             "rule": "given" if n_factors is not None else "kaiser_eigenvalue_gt_1",
+            "converged": converged,
         },
     )

@@ -1,0 +1,159 @@
+"""Survey statistics on the demo survey, each figure equal to an independent library's:
+cross-tabulation (scipy.stats.chi2_contingency, contingency.association, fisher_exact),
+group comparisons (scipy.stats, statsmodels anova_oneway, pingouin effect sizes) and factor
+analysis (scikit-learn PCA loadings, factor_analyzer's Rotator, KMO and Bartlett)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from scipy.stats.contingency import association
+
+from evallib.errors import EvalError
+from evallib.survey import load_spec, read_survey
+from evallib.survey.association import crosstab
+from evallib.survey.compare import compare_groups
+from evallib.survey.factor import factor_analysis
+from evallib.survey.frames import respondent_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "survey_data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[pd.DataFrame, pd.DataFrame]:
+    spec = load_spec(DEMO / "spec.yaml")
+    data = read_survey(DEMO / "问卷星_按选项序号.xlsx", spec)
+    return respondent_frame(data), respondent_frame(data, kind="labels")
+
+
+def test_respondent_frame_orders_levels_and_groups(demo) -> None:  # type: ignore[no-untyped-def]
+    points, labels = demo
+    assert list(labels["S01"].cat.categories) == [
+        "非常满意",
+        "满意",
+        "一般",
+        "不满意",
+        "非常不满意",
+    ]
+    assert list(labels["乡镇"].cat.categories)[:2] == ["城关镇", "东河镇"]
+    assert len(points) == len(labels) and points["S01"].dropna().isin([20, 40, 60, 80, 100]).all()
+
+
+def test_crosstab_equals_scipy(demo) -> None:  # type: ignore[no-untyped-def]
+    _, labels = demo
+    r = crosstab(labels, "年龄段", "乡镇")
+    both = labels[["年龄段", "乡镇"]].dropna()
+    table = pd.crosstab(both["年龄段"], both["乡镇"]).to_numpy()
+    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
+    assert (r.chi2, r.p_chi2, r.dof) == (pytest.approx(chi2), pytest.approx(p), dof)
+    assert r.cramers_v == pytest.approx(association(table, method="cramer"))
+    assert r.test == "chi2" and r.p == r.p_chi2 and r.n == table.sum()
+    assert f"p = {r.p:.3f}，" in r.summary_zh() and "Pearson χ²" in r.summary_zh()
+
+
+def test_crosstab_small_cells_use_fisher(demo) -> None:  # type: ignore[no-untyped-def]
+    _, labels = demo
+    r = crosstab(labels, "乡镇", "S01")  # 不满意 has expected counts below 5
+    assert r.test == "fisher_monte_carlo" and r.params["seed"] == 20240601
+    again = crosstab(labels, "乡镇", "S01")
+    assert again.p == r.p  # seeded: identical
+    shown = "p < 0.001" if r.p < 0.001 else f"p = {r.p:.3f}"
+    assert shown in r.summary_zh() and "蒙特卡罗" in r.summary_zh()
+    # 2×2 with small counts → Fisher's exact test, equal to scipy
+    df = pd.DataFrame(
+        {"a": ["是"] * 6 + ["否"] * 6, "b": ["高"] * 5 + ["低"] + ["高"] + ["低"] * 5}
+    )
+    r2 = crosstab(df, "a", "b")
+    table = r2.counts.to_numpy()
+    assert r2.test == "fisher" and r2.p == pytest.approx(stats.fisher_exact(table).pvalue)
+
+
+def test_crosstab_refusals(demo) -> None:  # type: ignore[no-untyped-def]
+    _, labels = demo
+    with pytest.raises(EvalError, match="不存在"):
+        crosstab(labels, "乡镇", "没有这题")
+    one = pd.DataFrame({"a": ["x", "x"], "b": ["y", "z"]})
+    with pytest.raises(EvalError, match="至少各需 2 个"):
+        crosstab(one, "a", "b")
+
+
+def test_group_comparisons_equal_scipy_statsmodels_pingouin(demo) -> None:  # type: ignore[no-untyped-def]
+    import pingouin as pg
+    from statsmodels.stats.oneway import anova_oneway
+
+    points, _ = demo
+    res = compare_groups(points, ["S01", "S05"], "乡镇")
+    for _, row in res.table.iterrows():
+        sub = points[["乡镇", row["item"]]].dropna()
+        groups = [g[row["item"]].to_numpy() for _, g in sub.groupby("乡镇", observed=True)]
+        assert row["f"] == pytest.approx(stats.f_oneway(*groups).statistic)
+        assert row["p_anova"] == pytest.approx(stats.f_oneway(*groups).pvalue)
+        assert row["h"] == pytest.approx(stats.kruskal(*groups).statistic)
+        assert row["levene_p"] == pytest.approx(stats.levene(*groups, center="mean").pvalue)
+        assert row["p_welch"] == pytest.approx(anova_oneway(groups, use_var="unequal").pvalue)
+        aov = pg.anova(
+            data=sub.astype({"乡镇": str}), dv=row["item"], between="乡镇", detailed=True
+        )
+        assert row["eta2"] == pytest.approx(aov["np2"].iloc[0])  # one-way: partial η² = η²
+    two = points[points["年龄段"].isin(["18-29岁", "60岁及以上"])].copy()
+    two["年龄段"] = two["年龄段"].astype(str)
+    r2 = compare_groups(two, ["S01"], "年龄段").table.iloc[0]
+    sub = two[["年龄段", "S01"]].dropna()
+    a = sub.loc[sub["年龄段"] == "18-29岁", "S01"].to_numpy()
+    b = sub.loc[sub["年龄段"] == "60岁及以上", "S01"].to_numpy()
+    assert r2["t"] == pytest.approx(stats.ttest_ind(a, b).statistic)
+    assert r2["p_welch"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    assert r2["cohens_d"] == pytest.approx(pg.compute_effsize(a, b, eftype="cohen"))
+    zh = compare_groups(points, ["S01"], "乡镇").table_zh()
+    assert set(zh.columns) >= {"题目", "检验方法", "p 值", "效应量", "结论"}
+
+
+def test_group_comparison_refusals() -> None:
+    tiny = pd.DataFrame({"g": ["a", "a", "b"], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(EvalError, match="组内样本过少"):
+        compare_groups(tiny, ["y"], "g")
+    with pytest.raises(EvalError, match="得分应为数值"):
+        compare_groups(pd.DataFrame({"g": ["a", "b"] * 3, "y": ["好"] * 6}), ["y"], "g")
+
+
+def test_factor_analysis_equals_sklearn_and_factor_analyzer(demo) -> None:  # type: ignore[no-untyped-def]
+    from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
+    from factor_analyzer.rotator import Rotator
+    from sklearn.decomposition import PCA
+
+    points, _ = demo
+    items = points[[c for c in points.columns if c.startswith("S")]].dropna()
+    res = factor_analysis(items, 2)
+    z = (items - items.mean()) / items.std(ddof=1)
+    pca = PCA(2).fit(z)
+    raw = pca.components_.T * np.sqrt(pca.explained_variance_)
+    ref = Rotator(method="varimax", normalize=True, max_iter=10_000, tol=1e-12).fit_transform(raw)
+    ref = ref[:, np.argsort(-(ref**2).sum(axis=0))]
+    ref *= np.sign(ref[np.abs(ref).argmax(axis=0), range(2)])
+    assert res.loadings.to_numpy() == pytest.approx(ref, abs=1e-4)
+    assert res.variance["eigenvalue"].to_numpy() == pytest.approx(pca.explained_variance_)
+    assert res.communalities.to_numpy() == pytest.approx((raw**2).sum(axis=1))
+    assert res.kmo.overall == pytest.approx(calculate_kmo(items)[1])
+    chi2, p = calculate_bartlett_sphericity(items)
+    assert res.bartlett[0] == pytest.approx(chi2) and res.bartlett[2] == pytest.approx(p, abs=1e-12)
+    kaiser = factor_analysis(items)
+    assert kaiser.params["n_factors"] == int((np.linalg.eigvalsh(z.corr()) > 1).sum())
+    with pytest.warns(UserWarning, match="未收敛"):
+        ml = factor_analysis(items, 2, method="ml", rotation="oblimin")
+    assert ml.loadings.shape == (items.shape[1], 2) and ml.params["converged"] is False
+
+
+def test_factor_analysis_refusals() -> None:
+    with pytest.raises(EvalError, match="至少需要 3 个题目"):
+        factor_analysis(pd.DataFrame({"a": [1, 2, 3], "b": [2, 3, 4]}))
+    x = pd.DataFrame(np.random.default_rng(0).normal(size=(30, 4)), columns=list("abcd"))
+    x["a"] = 1.0
+    with pytest.raises(EvalError, match="所有人答案相同"):
+        factor_analysis(x)
+    with pytest.raises(EvalError, match="旋转方法"):
+        factor_analysis(x.assign(a=np.arange(30.0)), 2, rotation="promax")
