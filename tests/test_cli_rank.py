@@ -1,0 +1,175 @@
+"""``evallib rank`` and ``evallib weights entropy|critic|delphi|ahp --inconsistent``: Chinese
+output, workbooks with numbers stored as numbers, byte-identical JSON, located refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from evallib.cli import main
+from evallib.comprehensive import grey_relational, rank_sum_ratio, topsis
+from evallib.weighting import entropy, read_workbook, weigh_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERTS = ROOT / "survey_data" / "weights" / "专家判断矩阵_示例.xlsx"
+
+DATA = pd.DataFrame(
+    {
+        "地区": ["甲县", "乙县", "丙县", "丁县", "戊县"],
+        "产值": [120, 95, 150, 110, 130],
+        "能耗": [3.2, 2.1, 4.5, 2.9, 3.6],
+        "满意度": [88, 91, 80, 85, 87],
+    }
+)
+
+
+@pytest.fixture
+def data_csv(tmp_path: Path) -> Path:
+    p = tmp_path / "地区数据.csv"
+    DATA.to_csv(p, index=False, encoding="utf-8-sig")
+    return p
+
+
+def test_rank_all_methods(
+    data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    rc = main(["rank", str(data_csv), "--cost", "能耗", "--weights", "entropy", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert rc == 0 and "相对贴近度" in text and "灰色关联度" in text and "分档" in text
+    m = DATA.set_index("地区")
+    dirs = {"能耗": "cost"}
+    w = entropy(m, ["benefit", "cost", "benefit"])
+    payload = json.loads((out / "comprehensive.json").read_text(encoding="utf-8"))
+    t = topsis(m, w, dirs)
+    for name, row in t.table.iterrows():
+        got = payload["topsis"]["alternatives"][name]
+        assert got["closeness"] == pytest.approx(row["closeness"], abs=1e-6)
+        assert got["rank"] == row["rank"]
+    g = grey_relational(m, w, dirs).table
+    assert payload["grey"]["grades"]["甲县"]["grade"] == pytest.approx(
+        g.loc["甲县", "grade"], abs=1e-6
+    )
+    r = rank_sum_ratio(m, w, dirs).table
+    assert payload["rsr"]["alternatives"]["丙县"]["rank"] == r.loc["丙县", "rank"]
+    assert payload["provenance"]["inputs"]["地区数据.csv"]
+    wb = openpyxl.load_workbook(out / "综合评价结果.xlsx")
+    assert {"权重", "TOPSIS", "灰色关联", "秩和比"} <= set(wb.sheetnames)
+    ws = wb["TOPSIS"]
+    header = [c.value for c in ws[1]]
+    assert header[:2] == ["评价对象", "正理想解距离 D+"]
+    assert isinstance(ws.cell(2, 4).value, float)  # numbers stored as numbers
+
+
+def test_rank_output_byte_identical(data_csv: Path, tmp_path: Path) -> None:
+    blobs = []
+    for k in range(2):
+        out = tmp_path / f"o{k}"
+        assert (
+            main(["rank", str(data_csv), "--cost", "能耗", "--method", "topsis", "--out", str(out)])
+            == 0
+        )
+        blobs.append((out / "comprehensive.json").read_bytes())
+    assert blobs[0] == blobs[1]
+
+
+def test_rank_refusals(data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rank", str(data_csv), "--cost", "电耗"]) == 2
+    assert "电耗" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("地区,产值\n甲,1\n乙,缺\n丙,3\n", encoding="utf-8")
+    assert main(["rank", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "产值" in err and "Traceback" not in err
+    assert main(["rank", str(data_csv), "--weights", "产值=0.5,能耗=0.2,满意度=0.2"]) == 2
+    assert "权重之和应为 1" in capsys.readouterr().err
+    formula = tmp_path / "formula.csv"
+    formula.write_text("地区,产值,能耗\n=cmd|' /C calc'!A0,1,2\n乙,2,3\n丙,3,1\n", encoding="utf-8")
+    out = tmp_path / "fo"
+    assert main(["rank", str(formula), "--method", "topsis", "--out", str(out)]) == 0
+    ws = openpyxl.load_workbook(out / "综合评价结果.xlsx")["TOPSIS"]
+    cells = [ws.cell(r, 1) for r in range(2, 5)]
+    assert "=cmd|' /C calc'!A0" in [c.value for c in cells]  # kept as the user's text ...
+    assert all(c.data_type == "s" for c in cells)  # ... stored inert, never a formula
+
+
+def test_rank_fuzzy_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "隶属度.csv"
+    p.write_text(
+        "因素,权重,很满意,满意,一般,不满意\n道路质量,0.4,0.5,0.3,0.15,0.05\n"
+        "通行便利,0.35,0.4,0.4,0.1,0.1\n养护服务,0.25,0.2,0.5,0.2,0.1\n",
+        encoding="utf-8",
+    )
+    assert main(["rank", str(p), "--method", "fuzzy", "--scores", "95,80,65,50"]) == 0
+    text = capsys.readouterr().out
+    assert "最大隶属度评语" in text and "很满意" in text
+    p.write_text("因素,权重,很满意,满意\n甲,0.5,0.5,0.6\n乙,0.5,0.5,0.5\n", encoding="utf-8")
+    assert main(["rank", str(p), "--method", "fuzzy"]) == 2
+    assert "行之和应为 1" in capsys.readouterr().err
+
+
+def test_weights_entropy_critic(
+    data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "w"
+    assert main(["weights", "entropy", str(data_csv), "--cost", "能耗", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "熵权法" in text and "信息熵 e" in text
+    payload = json.loads((out / "weights.json").read_text(encoding="utf-8"))
+    w = entropy(DATA.set_index("地区"), ["benefit", "cost", "benefit"])
+    assert payload["table"]["能耗"]["weight"] == pytest.approx(w["能耗"], abs=1e-6)
+    assert main(["weights", "critic", str(data_csv), "--cost", "能耗"]) == 0
+    assert "冲突性" in capsys.readouterr().out
+
+
+def test_weights_delphi(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [
+        (r, f"专家{e}", ind, v)
+        for r in (1, 2)
+        for e in range(1, 6)
+        for ind, v in (
+            ("预算执行率", 5 if e % 2 else 4),
+            ("群众满意度", 4),
+            ("宣传次数", 2 + e % 3),
+        )
+    ]
+    p = tmp_path / "德尔菲.csv"
+    pd.DataFrame(rows, columns=["轮次", "专家", "指标", "评分"]).to_csv(p, index=False)
+    out = tmp_path / "d"
+    assert main(["weights", "delphi", str(p), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Kendall W" in text and "未通过" in text and "权重（均值归一化）" in text
+    payload = json.loads((out / "weights.json").read_text(encoding="utf-8"))
+    assert sum(payload["weights"].values()) == pytest.approx(1.0, abs=1e-5)
+    assert payload["weights"]["群众满意度"] == pytest.approx(4 / (4.6 + 4 + 3.2), abs=1e-5)
+
+
+@pytest.mark.parametrize("rule", ["keep", "exclude", "repair"])
+def test_ahp_inconsistent_rule(
+    rule: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / rule
+    assert main(["weights", "ahp", str(EXPERTS), "--inconsistent", rule, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    res = weigh_workbook(read_workbook(EXPERTS), inconsistent=rule)
+    bad = res.inconsistent()
+    assert bad, "the sample workbook holds inconsistent experts"
+    assert f"inconsistent={rule}" in text
+    table = res.consistency_table()
+    assert {"λmax", "CI", "RI（saaty1980）", "CR", "是否纳入集结"} <= set(table.columns)
+    row = table[(table["专家"] == bad[0][1]) & (table["判断矩阵"] == bad[0][0])].iloc[0]
+    assert row["CI"] == pytest.approx((row["λmax"] - row["阶数 n"]) / (row["阶数 n"] - 1))
+    assert row["CR"] == pytest.approx(row["CI"] / row["RI（saaty1980）"])
+    assert row["是否纳入集结"] == ("是" if rule == "keep" else "否")
+    pooled = table[table["专家"] == "集结"]
+    assert len(pooled) == len(res.judgements.blocks)
+    sheets = openpyxl.load_workbook(out / "权重结果.xlsx").sheetnames
+    assert "一致性检验" in sheets and "修改建议" in sheets
+    if rule == "repair":
+        assert "修改建议" in text and not res.repair_table().empty
+    with pytest.raises(SystemExit):
+        main(["weights", "ahp", str(EXPERTS), "--inconsistent", "ignore"])
