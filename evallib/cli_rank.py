@@ -246,24 +246,12 @@ def add_rank_parser(sub: Any) -> None:
 
 
 def _cmd_objective(args: argparse.Namespace) -> int:
-    from .weighting import critic_table, entropy_table
+    from .weighting.objective import critic_table, entropy_table, objective_table_zh
 
     m, dirs = _matrix(args)
     table_fn = entropy_table if args.action == "entropy" else critic_table
     t = table_fn(m, dirs, args.normalization)
-    zh = t.rename(
-        columns={
-            "direction": "方向",
-            "entropy": "信息熵 e",
-            "divergence": "差异系数 1-e",
-            "std": "标准差 σ",
-            "conflict": "冲突性 Σ(1-r)",
-            "information": "信息量 C",
-            "weight": "权重",
-        }
-    )
-    zh["方向"] = zh["方向"].map({"benefit": "正向", "cost": "负向"})
-    zh = zh.reset_index(names="指标")
+    zh = objective_table_zh(t)
     name = "熵权法" if args.action == "entropy" else "CRITIC 法"
     print(f"{name}（标准化：{args.normalization}）：")
     print(console_table(zh))

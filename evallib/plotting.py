@@ -23,9 +23,12 @@ __all__ = [
     "item_distribution",
     "level_scores_bar",
     "lost_points_bar",
+    "membership_bar",
     "portfolio_chart",
+    "ranking_bar",
     "review_difference_hist",
     "review_flags_bar",
+    "scree_plot",
     "use_cjk_font",
     "weights_bar",
 ]
@@ -262,5 +265,66 @@ def portfolio_chart(combined: Any, title: str = "各项目得分比较") -> Figu
     ax.legend(fontsize=8, ncol=min(len(levels), 4), loc="upper center",
               bbox_to_anchor=(0.5, -0.12), frameon=False)  # fmt: skip
     ax.tick_params(axis="x", labelrotation=45)
+    fig.tight_layout()
+    return fig
+
+
+def ranking_bar(values: Any, *, title: str, xlabel: str, decimals: int = 4) -> Figure:
+    """Horizontal bars of one score per object (TOPSIS closeness, grey grade, RSR), best on
+    top, each labelled with its value."""
+    import pandas as pd
+
+    v = pd.Series(values).astype(float).sort_values()
+    fig = _figure(6.5, max(2.5, 0.38 * len(v) + 1.2))
+    ax = fig.subplots()
+    ax.barh([str(i) for i in v.index], v.to_numpy(), color="#4472C4")
+    for y, x in enumerate(v.to_numpy()):
+        ax.text(x, y, f" {x:.{decimals}f}", va="center", fontsize=8)
+    ax.set_xlim(0, float(v.max()) * 1.18 if v.max() > 0 else 1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def membership_bar(result: Any, title: str = "模糊综合评价隶属度") -> Figure:
+    """Stacked bars of the normalised membership B' of each group and of the whole."""
+    rows = [*result.children.items(), ("综合", result)]
+    levels = list(result.b_normalized.index)
+    fig = _figure(7.5, max(2.5, 0.45 * len(rows) + 1.4))
+    ax = fig.subplots()
+    colors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#999999", "#777777"]
+    left = [0.0] * len(rows)
+    names = [name for name, _ in rows]
+    for j, lab in enumerate(levels):
+        share = [float(r.b_normalized.iloc[j]) for _, r in rows]
+        ax.barh(names, share, left=left, color=colors[j % len(colors)], label=lab)
+        left = [a + b for a, b in zip(left, share, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set_xlabel("隶属度")
+    ax.set_title(title)
+    ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8,
+              frameon=False)  # fmt: skip
+    fig.tight_layout()
+    return fig
+
+
+def scree_plot(eigenvalues: Any, title: str = "碎石图") -> Figure:
+    """Eigenvalues of the item correlation matrix with Kaiser's line at 1."""
+    import numpy as np
+
+    ev = np.asarray(eigenvalues, dtype=float)
+    fig = _figure(6.0, 3.4)
+    ax = fig.subplots()
+    x = np.arange(1, len(ev) + 1)
+    ax.plot(x, ev, marker="o", color="#4472C4")
+    ax.axhline(1.0, color="#C00000", linestyle="--", linewidth=1, label="特征根 = 1")
+    ax.set_xticks(x)
+    ax.set_xlabel("成分序号")
+    ax.set_ylabel("特征根")
+    ax.set_title(title)
+    ax.legend(frameon=False)
     fig.tight_layout()
     return fig

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-__all__ = ["console_table", "display_width", "fmt_p", "is_rate_column"]
+__all__ = ["console_table", "display_width", "fmt_p", "is_rate_column", "styled"]
 
 _RATE_WORDS = ("率", "比例", "占比", "share")
 
@@ -38,6 +38,24 @@ def fmt_p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _shown_as_percent(name: Any, s: Any) -> bool:
+    """A float column named as a rate whose values are ratios (≤ 1): shown as a percentage."""
+    import pandas as pd
+
+    return bool(pd.api.types.is_float_dtype(s) and is_rate_column(name)
+                and s.dropna().abs().le(1.0001).all())  # fmt: skip
+
+
+def styled(df: Any, decimals: int = 4) -> Any:
+    """A table as a notebook shows it to a reader: no index, rates as percentages (49.74%),
+    other decimals fixed, missing values as —; a pandas Styler (rendered to HTML/PDF)."""
+    import pandas as pd
+
+    fmt = {c: ("{:.2%}" if _shown_as_percent(c, df[c]) else f"{{:.{decimals}f}}")
+           for c in df.columns if pd.api.types.is_float_dtype(df[c])}  # fmt: skip
+    return df.style.hide(axis="index").format(fmt, na_rep="—")
+
+
 def console_table(df: Any, decimals: int = 4) -> str:
     """A DataFrame as a console table: rate columns as percentages (89.33%), other decimals
     rounded, columns aligned by display width (Chinese counts double), no index."""
@@ -47,7 +65,7 @@ def console_table(df: Any, decimals: int = 4) -> str:
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_float_dtype(s):
-            if is_rate_column(col) and s.dropna().abs().le(1.0001).all():
+            if _shown_as_percent(col, s):
                 out[col] = s.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
             else:
                 out[col] = s.round(decimals)

@@ -80,3 +80,18 @@ def test_review_notebook_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "本次复核自评表 12 份" in joined and "问题代码" in joined
     assert images == 2
+
+
+@pytest.mark.notebook
+def test_comprehensive_notebook_runs(tmp_path: Path) -> None:
+    joined, images = run_notebook(
+        "comprehensive.ipynb", tmp_path / "comprehensive.out.ipynb",
+        {"weights": "critic", "subjective_weights": "预算执行率=0.2,公里造价=0.2,工程合格率=0.2,"
+         "按期完工率=0.1,群众满意度=0.2,投诉件数=0.1", "tiers": 4},
+    )  # fmt: skip
+    for words in ("TOPSIS 法", "灰色关联度", "秩和比法", "模糊综合评价", "交叉分析", "分组比较",
+                  "公因子"):  # fmt: skip
+        assert words in joined, words
+    assert "线性组合" in joined and "石桥镇道路提升" in joined and "KMO" in joined
+    assert "分为 4 档" in joined
+    assert images == 3  # closeness bars, membership bars, scree plot

@@ -157,3 +157,24 @@ def test_factor_analysis_refusals() -> None:
         factor_analysis(x)
     with pytest.raises(EvalError, match="旋转方法"):
         factor_analysis(x.assign(a=np.arange(30.0)), 2, rotation="promax")
+
+
+def test_survey_fuzzy_weighted_average_equals_mean_points() -> None:
+    """With M(·,⊕) and rows that sum to 1, the fuzzy score is the spec-weighted mean of each
+    item's mean points over its valid answers — computed here from the points directly."""
+    from evallib.comprehensive import survey_fuzzy
+
+    spec = load_spec(DEMO / "spec.yaml")
+    data = read_survey(DEMO / "问卷星_按选项序号.xlsx", spec)
+    res = survey_fuzzy(data)
+    points = respondent_frame(data)
+    dims = {d.name: d.weight for d in spec.dimensions}
+    total = sum(dims.values())
+    expected = 0.0
+    for d, dw in dims.items():
+        its = [it for it in spec.items if it.dimension == d and it.importance_of is None]
+        w = np.array([it.weight for it in its]) / sum(it.weight for it in its)
+        expected += dw / total * float(np.dot(w, [points[it.code].mean() for it in its]))
+    assert res.score == pytest.approx(expected, abs=1e-9)
+    assert list(res.children) == list(dims) and res.verdict == "非常满意"
+    assert res.children["道路建设"].membership.sum(axis=1).to_numpy() == pytest.approx(1.0)

@@ -7,7 +7,13 @@ the rank-sum ratio, with the weights of :mod:`evallib.weighting`.
 [1, 2, 3]
 """
 
-from .flows import combined_weights, entropy_topsis, membership_from_answers, objective_weights
+from .flows import (
+    combined_weights,
+    entropy_topsis,
+    membership_from_answers,
+    objective_weights,
+    survey_fuzzy,
+)
 from .fuzzy import OPERATORS, FuzzyResult, fuzzy_evaluate, fuzzy_evaluate_levels
 from .grey import GreyResult, grey_relational
 from .matrix import WEIGHT_TOL, check_weights, decision_matrix
@@ -32,5 +38,6 @@ __all__ = [
     "membership_from_answers",
     "objective_weights",
     "rank_sum_ratio",
+    "survey_fuzzy",
     "topsis",
 ]

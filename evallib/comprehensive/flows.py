@@ -11,10 +11,17 @@ import pandas as pd
 
 from ..errors import ConfigError, InputDataError, Problem
 from ..weighting.objective import combine, critic, entropy
+from .fuzzy import FuzzyResult, fuzzy_evaluate_levels
 from .matrix import check_weights, decision_matrix
 from .topsis import TopsisResult, topsis
 
-__all__ = ["combined_weights", "entropy_topsis", "membership_from_answers", "objective_weights"]
+__all__ = [
+    "combined_weights",
+    "entropy_topsis",
+    "membership_from_answers",
+    "objective_weights",
+    "survey_fuzzy",
+]
 
 
 def objective_weights(
@@ -97,3 +104,50 @@ def membership_from_answers(
         raise InputDataError(problems=probs)
     index = list(names) if names is not None else [str(c) for c in answers.columns]
     return pd.DataFrame(rows, index=index, columns=[str(x) for x in lv])
+
+
+def survey_fuzzy(data: Any, cleaning: Any = None, operator: str = "M(·,⊕)") -> FuzzyResult:
+    """Two-level fuzzy comprehensive evaluation of a satisfaction survey.
+
+    Membership of each item = share of its valid answers at each scale level (reverse items
+    mirrored; 不了解 and blanks left out); items are weighted by their ``weight`` within their
+    dimension, dimensions by theirs (a single group "总体" when the spec has no dimensions);
+    level scores are the scale's points, so ``score`` is on the survey's 100-point scale.
+
+    Parameters
+    ----------
+    data : evallib.survey.SurveyData
+    cleaning : evallib.survey.CleaningResult, optional
+        Default: the spec's quality rules.
+    operator : str
+        Composition operator (see :data:`OPERATORS`).
+    """
+    from ..survey.frames import respondent_frame
+
+    spec = data.spec
+    labels = respondent_frame(data, cleaning, kind="labels", oriented=True)
+    levels = [lv.label for lv in spec.scale]
+    items = [it for it in spec.items if it.importance_of is None]
+    dims = [d.name for d in spec.dimensions] or ["总体"]
+    loose = [it.code for it in items if spec.dimensions and it.dimension not in dims]
+    if loose:
+        raise ConfigError(
+            "模糊综合评价需要每个满意度题目归入一个维度",
+            value=loose,
+            fix="在问卷说明中为这些题目填写 dimension",
+        )
+    groups: dict[str, tuple[Any, Any]] = {}
+    for d in dims:
+        its = [it for it in items if not spec.dimensions or it.dimension == d]
+        if not its:
+            continue
+        w = np.array([it.weight for it in its], dtype=float)
+        names = [it.sub or it.text or it.code for it in its]
+        r = membership_from_answers(
+            labels[[it.code for it in its]].astype(object), levels, names=names
+        )
+        groups[d] = (w / w.sum(), r)
+    dw = {d.name: d.weight for d in spec.dimensions} or {"总体": 1.0}
+    top = np.array([dw[d] for d in groups], dtype=float)
+    scores = [lv.points for lv in spec.scale]
+    return fuzzy_evaluate_levels(top / top.sum(), groups, operator, scores=scores)

@@ -99,6 +99,23 @@ class FuzzyResult:
             out.append(d)
         return pd.DataFrame(out)
 
+    def summary_zh(self) -> str:
+        """A paragraph for the report (Chinese)."""
+        b = "、".join(f"{k} {v:.2%}" for k, v in self.b_normalized.items())
+        verdict = (
+            f"按最大隶属度原则，综合评价结果为「{self.verdict}」"
+            if self.verdict
+            else "有两个评语的隶属度并列最高，最大隶属度原则无法给出结论"
+        )
+        score = (
+            f"；按各评语分值加权，综合得分 {self.score:.2f} 分" if self.score is not None else ""
+        )
+        levels = f"{len(self.children)} 个因素组两级" if self.children else "单级"
+        return (
+            f"采用{levels}模糊综合评价，合成算子 {self.operator}。综合隶属度为：{b}。"
+            f"{verdict}{score}。"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "operator": self.operator,

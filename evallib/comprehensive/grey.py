@@ -67,6 +67,22 @@ class GreyResult:
             {who: t.index, "灰色关联度": t["grade"].to_numpy(), "排名": t["rank"].to_numpy()}
         )
 
+    def summary_zh(self) -> str:
+        """A paragraph for the report (Chinese)."""
+        t = self.table.sort_values("rank", kind="stable")
+        p = self.params
+        order = " > ".join(f"{k}（{v:.4f}）" for k, v in t["grade"].items())
+        if p["mode"] == "factor":
+            return (
+                f"以「{p['reference']}」为参考序列，采用{p['normalize_zh']}、分辨系数 ρ = "
+                f"{p['rho']:g} 计算各因素的灰色关联度，由高到低依次为：{order}。"
+                f"关联度越高，该因素与「{p['reference']}」的变化趋势越接近。"
+            )
+        return (
+            f"以各指标最优值构成参考序列，采用{p['normalize_zh']}、分辨系数 ρ = {p['rho']:g} "
+            f"计算各评价对象的灰色关联度，由高到低依次为：{order}。"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": "grey_relational",

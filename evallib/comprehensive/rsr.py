@@ -85,6 +85,38 @@ class RSRResult:
             }
         )
 
+    def distribution_zh(self) -> pd.DataFrame:
+        """The RSR distribution table with Chinese headers (累计频率 as a rate)."""
+        d = self.distribution
+        name = "WRSR" if self.params.get("weighted") else "RSR"
+        return pd.DataFrame(
+            {
+                name: d["rsr"],
+                "频数": d["f"],
+                "累计频数": d["cum_f"],
+                "平均秩次": d["mean_rank"],
+                "累计频率": d["p"],
+                "Probit": d["probit"],
+            }
+        )
+
+    def summary_zh(self) -> str:
+        """A paragraph for the report (Chinese)."""
+        g = self.regression
+        name = "WRSR" if self.params.get("weighted") else "RSR"
+        kind = "整次" if self.params["method"] == "integer" else "非整次"
+        tiers = "；".join(
+            f"{lab}档：" + "、".join(self.table.index[self.table["tier_label"] == lab])
+            for lab in reversed(TIER_LABELS[self.params["tiers"]])
+            if (self.table["tier_label"] == lab).any()
+        )
+        return (
+            f"采用{kind}秩和比法，回归方程为 {name} = {g['intercept']:.4f} + "
+            f"{g['slope']:.4f} × Probit（R² = {g['r2']:.4f}，F = {g['f']:.2f}，"
+            f"{_p_text(g['p_value'])}），"
+            f"按 Probit 值分为 {self.params['tiers']} 档。{tiers}。"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": "rsr",
@@ -101,6 +133,11 @@ class RSRResult:
                 for k, r in self.table.iterrows()
             },
         }
+
+
+def _p_text(p: float) -> str:
+    """ "p < 0.001" or "p = 0.034"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _ranks(x: np.ndarray, dirs: list[str], method: str) -> np.ndarray:

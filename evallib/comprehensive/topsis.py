@@ -71,6 +71,17 @@ class TopsisResult:
             }
         )
 
+    def summary_zh(self) -> str:
+        """A paragraph for the report (Chinese)."""
+        t = self.table.sort_values("rank", kind="stable")
+        best, worst = t.index[0], t.index[-1]
+        return (
+            f"采用 TOPSIS 法（{self.params['normalize_zh']}）对 {len(t)} 个评价对象、"
+            f"{len(self.weights)} 项指标进行综合评价。相对贴近度越接近 1 表示越接近最优状态："
+            f"「{best}」最高（{t['closeness'].iloc[0]:.4f}），「{worst}」最低"
+            f"（{t['closeness'].iloc[-1]:.4f}），平均 {t['closeness'].mean():.4f}。"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": "topsis",

@@ -73,8 +73,9 @@ class CrosstabResult:
         c, pct = self.counts, self.percent("row")
         out = c.astype(int).astype(str) + " (" + (pct * 100).map(lambda v: f"{v:.1f}%") + ")"
         out["小计"] = c.sum(axis=1).astype(int)
-        out.index.name = f"{self.params['row']} \\ {self.params['col']}"
-        return out
+        out.columns = [str(x) for x in out.columns]
+        out.index = [str(x) for x in out.index]
+        return out.reset_index(names=f"{self.params['row']} \\ {self.params['col']}")
 
     def summary_zh(self) -> str:
         name = {

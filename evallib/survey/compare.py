@@ -12,7 +12,7 @@ use_var="unequal").  Always: Kruskal–Wallis H (scipy.stats.kruskal) with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,11 +37,13 @@ class GroupComparison:
 
     table: pd.DataFrame
     group: str
+    names: dict[str, str] = field(default_factory=dict)
 
     def table_zh(self) -> pd.DataFrame:
+        """One row per item: its name, the mean of each group (one column per group), the test to
+        read (Levene decides), its p (<0.001 style), effect size, Kruskal–Wallis p, verdict."""
         rows = []
         for _, r in self.table.iterrows():
-            means = "；".join(f"{g}: {m:.2f}" for g, m in r["means"].items())
             rec = r["recommended"]
             p = r[
                 {"t": "p_t", "welch": "p_welch", "anova": "p_anova", "welch_anova": "p_welch"}[rec]
@@ -53,18 +55,27 @@ class GroupComparison:
                 "welch_anova": "Welch 方差分析",
             }[rec]
             eff = f"d = {r['cohens_d']:.3f}" if r["groups"] == 2 else f"η² = {r['eta2']:.3f}"
+            means = {f"均值：{g}": m for g, m in r["means"].items()}
             rows.append(
                 {
-                    "题目": r["item"],
-                    "各组均值": means,
+                    "题目": self.names.get(r["item"], r["item"]),
+                    **means,
                     "检验方法": name,
                     "p 值": fmt_p(p),
                     "效应量": eff,
                     "Kruskal-Wallis p": fmt_p(r["p_kruskal"]),
-                    "结论": "差异显著" if p < 0.05 else "差异不显著",
+                    "结论": "显著" if p < 0.05 else "不显著",
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _levels(s: pd.Series) -> list[Any]:
+    """Group levels present in ``s``: category order for categoricals, else sorted."""
+    present = set(s.unique())
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return [c for c in s.cat.categories if c in present]
+    return sorted(present, key=str)
 
 
 def _excel_row(label: Any) -> int | None:
@@ -135,12 +146,19 @@ def _one_item(item: str, groups: dict[Any, np.ndarray]) -> dict[str, Any]:
 
 
 def compare_groups(
-    data: pd.DataFrame, items: Sequence[str], group: str, *, min_group: int = 2
+    data: pd.DataFrame,
+    items: Sequence[str],
+    group: str,
+    *,
+    min_group: int = 2,
+    names: dict[str, str] | None = None,
 ) -> GroupComparison:
     """Compare the scores of ``items`` between the groups in column ``group``.
 
     Respondents with a blank group or item are left out of that item's comparison; groups with
-    fewer than ``min_group`` answers are refused (name them, or merge them first).
+    fewer than ``min_group`` answers are refused (name them, or merge them first).  Groups keep
+    the column's category order (as the questionnaire lists them); ``names`` maps item codes
+    to the names shown in :meth:`GroupComparison.table_zh`.
     """
     for c in [*items, group]:
         if c not in data.columns:
@@ -158,10 +176,7 @@ def compare_groups(
                 row=_excel_row(bad.index[0]),
                 fix="比较的是得分列，不是文字答案",
             )
-        groups = {
-            g: y[sub[group] == g].to_numpy(dtype=float)
-            for g in sorted(sub[group].unique(), key=str)
-        }
+        groups = {g: y[sub[group] == g].to_numpy(dtype=float) for g in _levels(sub[group])}
         small = {str(g): len(v) for g, v in groups.items() if len(v) < min_group}
         if small or len(groups) < 2:
             raise InputDataError(
@@ -170,4 +185,4 @@ def compare_groups(
                 fix=f"每组至少 {min_group} 份答卷；合并小组后再比较",
             )
         rows.append(_one_item(item, groups))
-    return GroupComparison(pd.DataFrame(rows), group)
+    return GroupComparison(pd.DataFrame(rows), group, dict(names or {}))

@@ -50,7 +50,15 @@ import pandas as pd
 from ..errors import ConfigError, InputDataError
 from ..normalization import as_frame, directions, normalize, numeric_matrix
 
-__all__ = ["EvalWarning", "combine", "critic", "critic_table", "entropy", "entropy_table"]
+__all__ = [
+    "EvalWarning",
+    "combine",
+    "critic",
+    "critic_table",
+    "entropy",
+    "entropy_table",
+    "objective_table_zh",
+]
 
 Normalization = Literal["minmax", "sum"]
 
@@ -107,7 +115,7 @@ def entropy_table(
     div = 1 - e
     w = div / div.sum()
     return pd.DataFrame({"direction": d, "entropy": e, "divergence": div, "weight": w},
-                        index=df.columns)  # fmt: skip
+                        index=df.columns)
 
 
 def entropy(
@@ -158,7 +166,7 @@ def critic_table(
         info = informative.astype(float)
     w = info / info.sum()
     return pd.DataFrame({"direction": d, "std": sd, "conflict": conflict, "information": info,
-                         "weight": w}, index=df.columns)  # fmt: skip
+                         "weight": w}, index=df.columns)
 
 
 def critic(
@@ -175,6 +183,17 @@ def critic(
     df, is_frame = _frame(data)
     w = critic_table(df, directions, normalization)["weight"]
     return w.rename("weight") if is_frame else w.to_numpy()
+
+
+def objective_table_zh(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`entropy_table` or :func:`critic_table` with Chinese headers and directions, one row
+    per criterion (the criterion as the first column)."""
+    zh = table.rename(columns={
+        "direction": "方向", "entropy": "信息熵 e", "divergence": "差异系数 1-e", "std": "标准差 σ",
+        "conflict": "冲突性 Σ(1-r)", "information": "信息量 C", "weight": "权重",
+    })
+    zh["方向"] = zh["方向"].map({"benefit": "正向", "cost": "负向"})
+    return zh.reset_index(names="指标")
 
 
 def combine(
