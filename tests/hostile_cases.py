@@ -51,6 +51,7 @@ class Case:
 RESULT_FILES = {
     "score": "out/result.json", "survey": "out/survey_summary.json",
     "weights-ahp": "out/weights.json", "review": "out/summary.json",
+    "rank": "out/comprehensive.json",
 }  # fmt: skip
 
 
@@ -70,6 +71,8 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "proj/spec.yaml": lambda: (DEMO / "spec.yaml").read_bytes(),
         "proj/问卷星_按选项文本.xlsx": lambda: (DEMO / "问卷星_按选项文本.xlsx").read_bytes(),
         "experts.xlsx": lambda: (ROOT / "survey_data/weights/专家判断矩阵_示例.xlsx").read_bytes(),
+        "matrix.csv": lambda: MATRIX_CSV.read_bytes(),
+        "matrix.xlsx": _matrix_xlsx,
         "review.csv": lambda: (ROOT / "survey_data/review/复核样本_长表.csv").read_bytes(),
         "forms.xlsx": lambda: (ROOT / "survey_data/review/复核样本_自评表.xlsx").read_bytes(),
         "legacy_spec.yaml": lambda: (DATA / "surveys" / "spec_legacy.yaml").read_bytes(),
@@ -79,6 +82,19 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "batch.yaml": lambda: "# 批量清单\nprojects:\n  - {project: proj/project.yaml, id: 项目A}\n"
         .encode(),
     }
+
+
+MATRIX_CSV = ROOT / "survey_data" / "comprehensive" / "乡镇项目指标.csv"
+RANK = ["rank", "--cost", "公里造价,投诉件数", "--weights", "entropy", "--out", "out"]
+
+
+def _matrix_xlsx() -> bytes:
+    """The township table as an XLSX workbook (the first sheet holds it)."""
+    import pandas as pd
+
+    from evallib.inert import frames_xlsx
+
+    return frames_xlsx({"指标": pd.read_csv(MATRIX_CSV)})
 
 
 PROJ = ["proj/project.yaml", "proj/evidence.yaml", "proj/spec.yaml", "proj/问卷星_按选项文本.xlsx"]
@@ -115,6 +131,9 @@ SLOTS: dict[str, tuple[list[str], list[str], str, str, bool]] = {
                          ["system.yaml"], "system.yaml", "yaml", False),
     "weights-ahp": (["weights", "ahp", "experts.xlsx", "--out", "out"], ["experts.xlsx"],
                     "experts.xlsx", "xlsx", False),
+    "rank-csv": ([*RANK[:1], "matrix.csv", *RANK[1:]], ["matrix.csv"], "matrix.csv", "csv", False),
+    "rank-xlsx": ([*RANK[:1], "matrix.xlsx", *RANK[1:]], ["matrix.xlsx"], "matrix.xlsx", "xlsx",
+                  False),
     "review-csv": (["review", "review.csv", "--out", "out"], ["review.csv"], "review.csv",
                    "csv", False),
     "review-forms": (["review", "forms.xlsx", "--forms", "--out", "out"], ["forms.xlsx"],
