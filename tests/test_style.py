@@ -34,8 +34,9 @@ def test_notebooks_committed_without_outputs() -> None:
 
 
 def test_no_print_in_library() -> None:
+    """Only the command-line edge prints: ``cli.py`` and the command modules ``cli_*.py``."""
     for path in (ROOT / "evallib").rglob("*.py"):
-        if path.name == "cli.py":
+        if path.name == "cli.py" or path.name.startswith("cli_"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
