@@ -116,22 +116,27 @@ def item_distribution(result: Any, title: str = "各题目满意度分布") -> F
     counts = t[[f"n_{lab}" for lab in labels]].to_numpy(dtype=float)
     shares = counts / counts.sum(axis=1, keepdims=True)
     fig = _figure(7.5, max(3.0, 0.36 * len(t) + 1.4))
+    _stacked_shares(fig, t["label"].tolist(), shares, labels, "占有效回答的比例", title, -0.12)
+    return fig
+
+
+def _stacked_shares(fig: Figure, names: list[str], shares: Any, levels: list[str], xlabel: str,
+                    title: str, legend_y: float) -> None:  # fmt: skip
+    """Horizontal 100 % bars, one per name, one colour per level (best level green)."""
     ax = fig.subplots()
     colors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#999999", "#777777"]
-    left = [0.0] * len(t)
-    names = t["label"].tolist()
-    for j, lab in enumerate(labels):
+    left = [0.0] * len(names)
+    for j, lab in enumerate(levels):
         ax.barh(names, shares[:, j], left=left, color=colors[j % len(colors)], label=lab)
         left = [a + b for a, b in zip(left, shares[:, j], strict=True)]
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_percent())
-    ax.set_xlabel("占有效回答的比例")
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(ncol=len(labels), loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8,
+    ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, legend_y), fontsize=8,
               frameon=False)  # fmt: skip
     fig.tight_layout()
-    return fig
 
 
 def _percent() -> Any:
@@ -289,25 +294,13 @@ def ranking_bar(values: Any, *, title: str, xlabel: str, decimals: int = 4) -> F
 
 def membership_bar(result: Any, title: str = "模糊综合评价隶属度") -> Figure:
     """Stacked bars of the normalised membership B' of each group and of the whole."""
+    import numpy as np
+
     rows = [*result.children.items(), ("综合", result)]
     levels = list(result.b_normalized.index)
     fig = _figure(7.5, max(2.5, 0.45 * len(rows) + 1.4))
-    ax = fig.subplots()
-    colors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#999999", "#777777"]
-    left = [0.0] * len(rows)
-    names = [name for name, _ in rows]
-    for j, lab in enumerate(levels):
-        share = [float(r.b_normalized.iloc[j]) for _, r in rows]
-        ax.barh(names, share, left=left, color=colors[j % len(colors)], label=lab)
-        left = [a + b for a, b in zip(left, share, strict=True)]
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(_percent())
-    ax.set_xlabel("隶属度")
-    ax.set_title(title)
-    ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8,
-              frameon=False)  # fmt: skip
-    fig.tight_layout()
+    shares = np.array([r.b_normalized.to_numpy(dtype=float) for _, r in rows])
+    _stacked_shares(fig, [name for name, _ in rows], shares, levels, "隶属度", title, -0.18)
     return fig
 
 

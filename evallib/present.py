@@ -12,7 +12,14 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-__all__ = ["console_table", "display_width", "fmt_p", "is_rate_column", "styled"]
+__all__ = [
+    "console_table",
+    "display_width",
+    "fmt_p",
+    "is_rate_column",
+    "p_text",
+    "styled",
+]
 
 _RATE_WORDS = ("率", "比例", "占比", "share")
 
@@ -54,6 +61,16 @@ def styled(df: Any, decimals: int = 4) -> Any:
     fmt = {c: ("{:.2%}" if _shown_as_percent(c, df[c]) else f"{{:.{decimals}f}}")
            for c in df.columns if pd.api.types.is_float_dtype(df[c])}  # fmt: skip
     return df.style.hide(axis="index").format(fmt, na_rep="—")
+
+
+def p_text(p: float) -> str:
+    """A p-value in a sentence: "p < 0.001" or "p = 0.034" (from :func:`fmt_p`).
+
+    >>> p_text(1e-9), p_text(0.0341)
+    ('p < 0.001', 'p = 0.034')
+    """
+    f = fmt_p(p)
+    return f"p < {f[1:]}" if f.startswith("<") else f"p = {f}"
 
 
 def console_table(df: Any, decimals: int = 4) -> str:

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ConfigError, InputDataError
+from ..present import p_text
 from .matrix import check_weights, decision_matrix, rank_desc
 
 __all__ = ["PROBIT_CUTS", "TIER_LABELS", "RSRResult", "rank_sum_ratio"]
@@ -113,7 +114,7 @@ class RSRResult:
         return (
             f"采用{kind}秩和比法，回归方程为 {name} = {g['intercept']:.4f} + "
             f"{g['slope']:.4f} × Probit（R² = {g['r2']:.4f}，F = {g['f']:.2f}，"
-            f"{_p_text(g['p_value'])}），"
+            f"{p_text(g['p_value'])}），"
             f"按 Probit 值分为 {self.params['tiers']} 档。{tiers}。"
         )
 
@@ -133,11 +134,6 @@ class RSRResult:
                 for k, r in self.table.iterrows()
             },
         }
-
-
-def _p_text(p: float) -> str:
-    """ "p < 0.001" or "p = 0.034"."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _ranks(x: np.ndarray, dirs: list[str], method: str) -> np.ndarray:

@@ -20,7 +20,7 @@ from scipy import stats
 from scipy.stats.contingency import association
 
 from ..errors import ConfigError, InputDataError
-from ..present import fmt_p
+from ..present import p_text
 
 __all__ = ["CrosstabResult", "crosstab"]
 
@@ -87,7 +87,7 @@ class CrosstabResult:
         sig = "存在显著关联" if self.p < 0.05 else "未见显著关联"
         return (
             f"「{self.params['row']}」与「{self.params['col']}」交叉分析（有效样本 {self.n}）："
-            f"χ² = {self.chi2:.3f}，自由度 {self.dof}；采用{name}{why}，{_p_text(self.p)}，"
+            f"χ² = {self.chi2:.3f}，自由度 {self.dof}；采用{name}{why}，{p_text(self.p)}，"
             f"Cramér's V = {self.cramers_v:.3f}；在 0.05 水平上{sig}。"
         )
 
@@ -106,12 +106,6 @@ class CrosstabResult:
                 str(k): {str(c): int(v) for c, v in r.items()} for k, r in self.counts.iterrows()
             },
         }
-
-
-def _p_text(p: float) -> str:
-    """ "p < 0.001" or "p = 0.034"."""
-    f = fmt_p(p)
-    return f"p {f[0]} {f[1:]}" if f.startswith("<") else f"p = {f}"
 
 
 def _counts(df: pd.DataFrame, row: str, col: str, order: dict[str, list[Any]]) -> pd.DataFrame:

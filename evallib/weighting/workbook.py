@@ -17,7 +17,7 @@ import datetime
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,26 @@ def write_template(system: IndicatorSystem, experts: int | Sequence[str] = 7) ->
     return workbook_bytes(wb, own_formulas=own)
 
 
+SCALE_FIX = "填写 1–9 或 1/2–1/9"
+
+
+def _judgement_cell(value: Any, uncached: bool, what: str) -> tuple[float, Problem | None]:
+    """One upper-triangle judgement: its value, or the problem with it (location added by the
+    caller)."""
+    if uncached:
+        fix = "用 Excel/WPS 打开并保存，或直接填写数值"
+        return 0.0, Problem(f"{what} 是公式但没有计算结果", fix=fix)
+    if value is None or str(value).strip() == "":
+        return 0.0, Problem(f"{what} 未填写", fix=SCALE_FIX)
+    try:
+        x = parse_judgement(value)
+    except (ValueError, TypeError, ZeroDivisionError):
+        return 0.0, Problem(f"{what} 应为数值，如 3 或 1/3", value=value, fix=SCALE_FIX)
+    if not 1 / 9 - 1e-6 <= x <= 9 + 1e-6:
+        return 0.0, Problem(f"{what} 超出 1/9–9 的标度范围", value=value, fix=SCALE_FIX)
+    return x, None
+
+
 def read_workbook(path: str | Path) -> Judgements:
     """Read a filled expert workbook; every problem (missing sheet, empty or text cell,
     off-scale value) is reported together, naming expert sheet and cell.
@@ -289,53 +309,9 @@ def read_workbook(path: str | Path) -> Judgements:
                     value = ws.cell(r0 + 2 + i, 3 + j)
                     ref = f"{get_column_letter(3 + j)}{r0 + 2 + i}"
                     what = f"单元格 {ref}（{children[i].name} 对 {children[j].name}）"
-                    if ref in ws.uncached_formulas:
-                        probs.append(
-                            Problem(
-                                f"{what} 是公式但没有计算结果",
-                                file=str(path),
-                                sheet=expert,
-                                column=ref,
-                                fix="用 Excel/WPS 打开并保存，或直接填写数值",
-                            )
-                        )
-                        continue
-                    if value is None or str(value).strip() == "":
-                        probs.append(
-                            Problem(
-                                f"{what} 未填写",
-                                file=str(path),
-                                sheet=expert,
-                                column=ref,
-                                fix="填写 1–9 或 1/2–1/9",
-                            )
-                        )
-                        continue
-                    try:
-                        x = parse_judgement(value)
-                    except (ValueError, TypeError, ZeroDivisionError):
-                        probs.append(
-                            Problem(
-                                f"{what} 应为数值，如 3 或 1/3",
-                                file=str(path),
-                                sheet=expert,
-                                column=ref,
-                                value=value,
-                                fix="填写 1–9 或 1/2–1/9",
-                            )
-                        )
-                        continue
-                    if not 1 / 9 - 1e-6 <= x <= 9 + 1e-6:
-                        probs.append(
-                            Problem(
-                                f"{what} 超出 1/9–9 的标度范围",
-                                file=str(path),
-                                sheet=expert,
-                                column=ref,
-                                value=value,
-                                fix="填写 1–9 或 1/2–1/9",
-                            )
-                        )
+                    x, problem = _judgement_cell(value, ref in ws.uncached_formulas, what)
+                    if problem is not None:
+                        probs.append(replace(problem, file=str(path), sheet=expert, column=ref))
                         continue
                     a[i, j], a[j, i] = x, 1 / x
             matrices[parent][expert] = a
