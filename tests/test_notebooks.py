@@ -47,6 +47,8 @@ def test_weights_notebook_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "层次分析法" in joined and "方根法" in joined
     assert "立项依据充分性" in joined  # the weights table
+    assert "λmax" in joined and "RI（saaty1980）" in joined  # the consistency table
+    assert "inconsistent=keep" in joined  # the sample panel holds inconsistent experts
     assert images >= 1  # the bar chart
 
 
