@@ -22,7 +22,8 @@ Normalisations (each is a named parameter, because the same data rank differentl
     x / mean(x) (mean ≠ 0).  Cost columns are refused: 均值化 keeps the shape of a sequence
     compared with a reference sequence and has no notion of direction.
 ``initial`` (初值化)
-    x / x₁ (x₁ ≠ 0); cost columns refused for the same reason.
+    x / x₁ (x₁ ≠ 0); a cost column x₁ / x ("取倒数与初值化一起做", 张敬信《数学建模：基于 R》
+    grey relational chapter), x ≠ 0.
 
 Stated rules, never silent: a constant column carries no information (methods decide what that
 means: weight 0, or a coefficient of 1); missing or non-numeric values are errors naming the cell;
@@ -32,6 +33,7 @@ the cell and the normalisation to use instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -40,7 +42,15 @@ import pandas as pd
 
 from .errors import ConfigError, InputDataError, Problem
 
-__all__ = ["NORMALIZATIONS", "as_frame", "directions", "normalize", "numeric_matrix"]
+__all__ = [
+    "NORMALIZATIONS",
+    "as_frame",
+    "directions",
+    "normalize",
+    "numeric_matrix",
+    "positivize",
+    "split_directions",
+]
 
 Normalization = Literal["vector", "minmax", "sum", "max", "mean", "initial"]
 NORMALIZATIONS: dict[str, str] = {
@@ -158,6 +168,87 @@ def directions(
     return out
 
 
+def _target(x: Any, col: Any) -> tuple[Any, ...] | None:
+    """("middle", best) or ("interval", low, high) from a tuple or a string "middle:7",
+    "interval:10~20" (also 中间型/区间型); None for a plain direction."""
+    if isinstance(x, tuple | list) and x and str(x[0]) in ("middle", "interval"):
+        parts: list[Any] = list(x)
+    elif isinstance(x, str) and ":" in x.replace("：", ":"):
+        kind, _, rest = x.replace("：", ":").partition(":")
+        kind = {"中间型": "middle", "居中型": "middle", "区间型": "interval"}.get(
+            kind.strip(), kind.strip()
+        )
+        parts = [kind, *re.split(r"(?<=\d)\s*[~～\-—–]\s*", rest.strip())]
+    else:
+        return None
+    try:
+        nums = [float(v) for v in parts[1:]]
+    except (TypeError, ValueError):
+        nums = []
+    ok = (parts[0] == "middle" and len(nums) == 1) or (
+        parts[0] == "interval" and len(nums) == 2 and nums[0] <= nums[1]
+    )
+    if not ok or not np.isfinite(nums).all():
+        raise ConfigError(
+            f"指标「{col}」的中间型/区间型设置无效：{x!r}",
+            column=str(col),
+            value=x,
+            fix="写作 middle:7（最优值 7）或 interval:10~20（最优区间 10–20）",
+        )
+    return (parts[0], *nums)
+
+
+def split_directions(
+    cols: Sequence[Any], spec: Mapping[Any, Any] | Sequence[Any] | str | bool | None
+) -> tuple[list[str], dict[str, tuple[Any, ...]]]:
+    """Directions where some criteria may be 中间型 (best at a value) or 区间型 (best inside an
+    interval): those become benefit columns after :func:`positivize`, recorded in the second
+    return value (column → ("middle", best) or ("interval", low, high))."""
+    if isinstance(spec, Mapping):
+        items = dict(spec)
+    elif spec is None or isinstance(spec, str | bool | np.bool_):
+        return directions(cols, spec), {}
+    else:
+        seq = list(spec)
+        if len(seq) != len(cols):
+            return directions(cols, seq), {}
+        items = dict(zip(cols, seq, strict=True))
+    targets = {str(c): t for c, v in items.items() if (t := _target(v, c)) is not None}
+    plain = {c: ("benefit" if str(c) in targets else v) for c, v in items.items()}
+    return directions(cols, plain), targets
+
+
+def positivize(
+    x: np.ndarray, cols: Sequence[Any], targets: Mapping[str, tuple[Any, ...]]
+) -> np.ndarray:
+    """中间型/区间型 columns turned into benefit scores in [0, 1] (正向化):
+
+    middle (best m): 1 − |x − m| / max|x − m|;
+    interval [a, b]: 1 inside, 1 − (a − x)/M below, 1 − (x − b)/M above, M = max(a − min x,
+    max x − b) (司守奎、孙玺菁《数学建模算法与应用》, 综合评价 chapter).  Every value at its best
+    gives 1 everywhere.
+    """
+    out = x.astype(float).copy()
+    for j, c in enumerate(cols):
+        t = targets.get(str(c))
+        if t is None:
+            continue
+        col = out[:, j]
+        if t[0] == "middle":
+            d = np.abs(col - t[1])
+            out[:, j] = 1 - d / d.max() if d.max() > 0 else 1.0
+        else:
+            a, b = t[1], t[2]
+            m = max(a - col.min(), col.max() - b)
+            if m <= 0:
+                out[:, j] = 1.0
+            else:
+                out[:, j] = np.where(
+                    col < a, 1 - (a - col) / m, np.where(col > b, 1 - (col - b) / m, 1.0)
+                )
+    return out
+
+
 def _refuse(mask: np.ndarray, col: np.ndarray, name: str, why: str, fix: str) -> list[Problem]:
     return [
         Problem(why, row=int(i) + 2, column=name, value=float(col[i]), fix=fix)
@@ -190,16 +281,17 @@ def _column(col: np.ndarray, d: str, method: str, name: str) -> tuple[np.ndarray
         denom = base.sum() if method == "sum" else base.max()
         return (base / denom if denom > 0 else np.zeros_like(col)), []
     # mean / initial: sequences for grey relational factor analysis
-    if d == "cost":
+    if d == "cost" and method == "mean":
         return col, [
             Problem(
-                f"{NORMALIZATIONS[method]} ({method}) 不区分指标方向",
+                "均值化 (mean) 不区分指标方向",
                 column=name,
-                fix="去掉该列的 cost 方向，或改用 minmax",
+                fix="去掉该列的 cost 方向，或改用 initial（初值化，负向取 x₁/x）",
             )
         ]
     base = col.mean() if method == "mean" else col[0]
-    if base == 0:
+    zero = col == 0 if d == "cost" else np.array([base == 0])
+    if zero.any():
         return col, [
             Problem(
                 f"{NORMALIZATIONS[method]} ({method}) 的分母为 0",
@@ -208,7 +300,7 @@ def _column(col: np.ndarray, d: str, method: str, name: str) -> tuple[np.ndarray
                 fix="改用 minmax（极差标准化）",
             )
         ]
-    return col / base, []
+    return (base / col if d == "cost" else col / base), []
 
 
 def normalize(

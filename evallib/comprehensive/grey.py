@@ -105,6 +105,12 @@ def _evaluation(m: Matrix, weights: Any, reference: Any, rho: float, method: str
     w = check_weights(weights, m.columns)
     x = m.x
     if reference is not None:
+        if m.targets:
+            raise ConfigError(
+                "给定参考值时不能同时使用中间型/区间型指标",
+                value=sorted(m.targets),
+                fix="先把这些指标换算为得分，或不给参考值",
+            )
         if isinstance(reference, Mapping):
             missing = [c for c in m.columns if c not in {str(k) for k in reference}]
             if missing:
@@ -140,7 +146,7 @@ def _evaluation(m: Matrix, weights: Any, reference: Any, rho: float, method: str
         "delta_max": hi,
         "reference": "given" if reference is not None else "ideal",
         "weights": dict(zip(m.columns, map(float, w), strict=True)),
-        "directions": dict(zip(m.columns, m.directions, strict=True)),
+        "directions": m.directions_record(),
     }
     return GreyResult(m.frame(xi), table, pd.Series(ref, index=m.columns, name="reference"), params)
 

@@ -4,14 +4,14 @@ weights that must add up to 1."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InputDataError
-from ..normalization import as_frame, directions, numeric_matrix
+from ..normalization import as_frame, numeric_matrix, positivize, split_directions
 
 __all__ = ["WEIGHT_TOL", "Matrix", "check_weights", "decision_matrix", "rank_desc"]
 
@@ -28,6 +28,14 @@ class Matrix:
     rows: list[str]
     columns: list[str]
     directions: list[str]
+    targets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    def directions_record(self) -> dict[str, str]:
+        """Column → "benefit" / "cost" / "middle(7)" / "interval(10~20)" as declared."""
+        out = dict(zip(self.columns, self.directions, strict=True))
+        for c, t in self.targets.items():
+            out[c] = f"{t[0]}({'~'.join(f'{v:g}' for v in t[1:])})"
+        return out
 
     def frame(self, values: np.ndarray | None = None) -> pd.DataFrame:
         v = self.x if values is None else values
@@ -38,7 +46,10 @@ def decision_matrix(data: Any, benefit: Any = None, *, min_rows: int = 2) -> Mat
     """Validate ``data`` (rows = alternatives, columns = criteria) and its directions.
 
     ``benefit``: None (all benefit), a sequence of booleans (True = benefit) or of direction words
-    ("benefit"/"cost", "正向"/"负向"), or a mapping column → direction.
+    ("benefit"/"cost", "正向"/"负向"), or a mapping column → direction.  A criterion may also be
+    中间型 ``("middle", 7)`` / ``"middle:7"`` or 区间型 ``("interval", 10, 20)`` /
+    ``"interval:10~20"``: its values are turned into benefit scores first
+    (:func:`evallib.normalization.positivize`).
     """
     df, _ = as_frame(data)
     x = numeric_matrix(df, min_rows=min_rows, what="综合评价")
@@ -48,7 +59,8 @@ def decision_matrix(data: Any, benefit: Any = None, *, min_rows: int = 2) -> Mat
         raise InputDataError("评价对象名称重复", value=dup, fix="每个评价对象一行，名称唯一")
     cols = [str(c) for c in df.columns]
     spec = {str(k): v for k, v in benefit.items()} if isinstance(benefit, Mapping) else benefit
-    return Matrix(x, rows, cols, directions(cols, spec))
+    dirs, targets = split_directions(cols, spec)
+    return Matrix(positivize(x, cols, targets), rows, cols, dirs, targets)
 
 
 def check_weights(weights: Any, columns: Sequence[str], *, what: str = "指标") -> np.ndarray:

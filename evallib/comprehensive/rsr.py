@@ -257,6 +257,6 @@ def rank_sum_ratio(
         "tiers": tiers,
         "weighted": weighted,
         "weights": dict(zip(m.columns, map(float, w), strict=True)),
-        "directions": dict(zip(m.columns, m.directions, strict=True)),
+        "directions": m.directions_record(),
     }
     return RSRResult(m.frame(ranks), table, dist, reg, cutoffs, params)

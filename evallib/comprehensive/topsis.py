@@ -158,7 +158,7 @@ def topsis(
     params = {
         "normalize": normalize_method,
         "normalize_zh": NORMALIZATIONS[normalize_method],
-        "directions": dict(zip(m.columns, m.directions, strict=True)),
+        "directions": m.directions_record(),
     }
     return TopsisResult(
         table=table,
