@@ -69,16 +69,39 @@ def _matrix(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, str]]:
             )
     if probs:
         raise InputDataError(problems=probs)
-    cost = [c.strip() for c in (args.cost or "").replace("，", ",").split(",") if c.strip()]
-    unknown = [c for c in cost if c not in m.columns]
-    if unknown:
-        raise ConfigError(
-            f"--cost 中的列不存在：{unknown}",
-            file=t.file,
-            value=unknown,
-            fix=f"指标列：{list(m.columns)}",
-        )
-    return m, {str(c): ("cost" if c in cost else "benefit") for c in m.columns}
+    dirs = dict.fromkeys(map(str, m.columns), "benefit")
+    for option, kind in (("cost", "cost"), ("middle", "middle"), ("interval", "interval")):
+        for item in _listed(getattr(args, option, None)):
+            col, _, value = item.partition("=")
+            col = col.strip()
+            if col not in dirs:
+                raise ConfigError(
+                    f"--{option} 中的列不存在：{col}",
+                    file=t.file,
+                    value=col,
+                    fix=f"指标列：{list(m.columns)}",
+                )
+            if kind != "cost" and not value.strip():
+                raise ConfigError(
+                    f"--{option} 需要写出最优值：{item}",
+                    value=item,
+                    fix="如 --middle PH=7 或 --interval 营养物=10~20",
+                )
+            dirs[col] = "cost" if kind == "cost" else f"{kind}:{value.strip()}"
+    return m, dirs
+
+
+def _direction_zh(d: str) -> str:
+    """正向 / 负向 / 中间型（最优 7）/ 区间型（最优 10~20）."""
+    kind, _, value = d.partition(":")
+    return {"benefit": "正向", "cost": "负向"}.get(kind) or (
+        f"{'中间型' if kind == 'middle' else '区间型'}，最优 {value}"
+    )
+
+
+def _listed(text: str | None) -> list[str]:
+    """Comma-separated items (full-width commas too), blanks dropped."""
+    return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
 
 
 def _weights(spec: str | None, m: pd.DataFrame, dirs: dict[str, str]) -> tuple[Any, str]:
@@ -154,7 +177,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         payload[meth] = r.to_dict()
     print(
         f"\n权重：{w_name}；指标方向："
-        + "，".join(f"{c}（{'负向' if d == 'cost' else '正向'}）" for c, d in dirs.items())
+        + "，".join(f"{c}（{_direction_zh(d)}）" for c, d in dirs.items())
     )
     if args.out:
         payload["provenance"] = Provenance(inputs=_hashes(args.data, args.weights)).to_dict()
@@ -215,6 +238,14 @@ def add_rank_parser(sub: Any) -> None:
     r.add_argument("--sheet", default=None, help="XLSX 工作表名")
     r.add_argument("--id", default=None, help="评价对象列名（默认第一列）")
     r.add_argument("--cost", default=None, help="负向指标（越小越好）列名，逗号分隔")
+    r.add_argument(
+        "--middle", default=None, help="中间型指标：列名=最优值，如 PH=7（逗号分隔多个）"
+    )
+    r.add_argument(
+        "--interval",
+        default=None,
+        help="区间型指标：列名=下限~上限，如 营养物=10~20（逗号分隔多个）",
+    )
     r.add_argument(
         "--weights",
         default=None,

@@ -173,3 +173,27 @@ def test_ahp_inconsistent_rule(
         assert "修改建议" in text and not res.repair_table().empty
     with pytest.raises(SystemExit):
         main(["weights", "ahp", str(EXPERTS), "--inconsistent", "ignore"])
+
+
+def test_rank_middle_and_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    wq = ROOT / "tests" / "data" / "comprehensive" / "water_quality.csv"
+    argv = [
+        "rank",
+        str(wq),
+        "--method",
+        "topsis",
+        "--cost",
+        "germ",
+        "--middle",
+        "PH=7",
+        "--interval",
+        "nutrient=10~20",
+        "--weights",
+        "O2=0.3153202,PH=0.1813149,germ=0.3506929,nutrient=0.1526721",
+    ]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "PH（中间型，最优 7）" in text and "nutrient（区间型，最优 10~20）" in text
+    assert "0.8092" in text  # river 11, the book's 0.8091923
+    assert main(["rank", str(wq), "--interval", "nutrient=20~10"]) == 2
+    assert "区间型设置无效" in capsys.readouterr().err
