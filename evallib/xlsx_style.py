@@ -1,8 +1,8 @@
 """One look for every table evallib writes to Excel (score sheet, survey, review, weights,
 batch): a bold, shaded, frozen header repeated on every printed page; columns as wide as their
 Chinese header and content (capped, long text wrapped); numbers kept numeric with a number
-format (rates as 0.00%, other decimals as 0.00); printed fit to one page wide, landscape when
-the table is wide.
+format (rates as 0.00%, indices below 1 — weights, closeness, CR — as 0.0000, other decimals
+as 0.00); printed fit to one page wide, landscape when the table is wide.
 """
 
 from __future__ import annotations
@@ -24,19 +24,26 @@ _SAMPLE_ROWS = 2000  # rows looked at for widths
 
 
 def _column_formats(ws: Any, header_row: int, headers: list[str]) -> list[str | None]:
-    """One number format per column: 0.00% for rate columns, 0.00 where any value has
-    decimals (so a column does not mix -2 and 0.17), none for whole numbers and text."""
+    """One number format per column: 0.00% for rate columns; 0.0000 for indices whose values
+    all lie within (−1, 1) (weights, closeness, relational grades, CR: two decimals would show
+    0.0035 as 0.00); 0.00 where any value has decimals (so a column does not mix -2 and 0.17);
+    none for whole numbers and text."""
     has_decimals = [False] * len(headers)
     is_number = [False] * len(headers)
+    below_one = [True] * len(headers)
     last = min(ws.max_row, header_row + _SAMPLE_ROWS)
     for row in ws.iter_rows(min_row=header_row + 1, max_row=last, values_only=True):
         for j, v in enumerate(row[: len(headers)]):
             if isinstance(v, int | float) and not isinstance(v, bool):
                 is_number[j] = True
                 has_decimals[j] |= isinstance(v, float) and v != int(v)
+                below_one[j] &= abs(v) < 1
     out: list[str | None] = []
-    for h, num, dec in zip(headers, is_number, has_decimals, strict=True):
-        out.append("0.00%" if num and is_rate_column(h) else "0.00" if dec else None)
+    for h, num, dec, small in zip(headers, is_number, has_decimals, below_one, strict=True):
+        if num and is_rate_column(h):
+            out.append("0.00%")
+        else:
+            out.append(("0.0000" if small else "0.00") if dec else None)
     return out
 
 
