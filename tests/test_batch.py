@@ -79,36 +79,36 @@ def test_manifest_formats_and_ids(tmp_path: Path) -> None:
 
 
 def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
-    m = make_batch(tmp_path, ["A", "B", "C"], broken="D")
+    m = make_batch(tmp_path, ["A", "B"], broken="D")
     out = tmp_path / "out"
     summary = batch(m, out, workers=2, progress=False)
     s = summary.set_index("id")
-    assert list(summary["id"]) == ["A", "B", "C", "D"]
-    assert (s.loc[["A", "B", "C"], "status"] == "done").all()
+    assert list(summary["id"]) == ["A", "B", "D"]
+    assert (s.loc[["A", "B"], "status"] == "done").all()
     assert s.loc["D", "status"] == "failed" and "没有.yaml" in s.loc["D", "error"]
     assert "没有.yaml" in (out / "D" / "error.log").read_text(encoding="utf-8")
-    for pid in "ABC":
+    for pid in "AB":
         assert bundle_complete(out / pid, _item(tmp_path, pid))
         assert json.loads((out / pid / "result.json").read_text())["evaluation"]["total"] == 89.12
         assert s.loc[pid, "total"] == 89.12 and s.loc[pid, "grade"] == "良"
     assert not (out / "D" / "manifest.json").exists()
     assert (out / "batch_summary.xlsx").is_file() and (out / "项目得分比较.png").is_file()
     combined = pd.read_csv(out / "项目得分比较.csv", encoding="utf-8-sig")
-    assert list(combined["项目"]) == ["A", "B", "C"] and (combined["总分"] == 89.12).all()
+    assert list(combined["项目"]) == ["A", "B"] and (combined["总分"] == 89.12).all()
     level1 = [c for c in combined.columns if c.endswith("分）")]
     assert len(level1) >= 4 and (combined[level1].sum(axis=1).round(2) == 89.12).all()
-    xl = pd.read_excel(out / "batch_summary.xlsx", sheet_name=None)
+    xl = pd.read_excel(out / "batch_summary.xlsx", sheet_name=None, engine="openpyxl")
     assert set(xl) == {"批量运行汇总", "项目得分比较"}
-    assert list(xl["批量运行汇总"]["状态"]) == ["完成", "完成", "完成", "失败"]
+    assert list(xl["批量运行汇总"]["状态"]) == ["完成", "完成", "失败"]
     # the portfolio notebook on this batch
     text, images = run_notebook("portfolio.ipynb", tmp_path / "portfolio.ipynb",
                                 {"batch_dir": str(out)})  # fmt: skip
-    assert "本批共 4 个项目，生成评价报告 3 份，1 个项目未能生成" in text
+    assert "本批共 3 个项目，生成评价报告 2 份，1 个项目未能生成" in text
     assert images >= 1
 
 
 def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
-    ids = ["K1", "K2", "K3", "K4"]
+    ids = ["K1", "K2", "K3"]  # two workers: the kill comes while the third is still to do
     m = make_batch(tmp_path, ids)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "evallib.cli", "batch", str(m), "--out",

@@ -231,7 +231,7 @@ def test_spss_sav_import(tmp_path: Path, spec) -> None:
     SPSS requires) gives the same figures as the export it was made from."""
     import pyreadstat
 
-    text = pd.read_excel(DEMO / FILES[0], dtype=str)
+    text = pd.read_excel(DEMO / FILES[0], dtype=str, engine="openpyxl")
     sav = tmp_path / "问卷.sav"
     df = text.set_axis([f"v{i}" for i in range(text.shape[1])], axis=1)
     pyreadstat.write_sav(df, str(sav), column_labels=list(text.columns))
