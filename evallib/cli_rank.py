@@ -104,7 +104,25 @@ def _listed(text: str | None) -> list[str]:
     return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
 
 
-def _weights(spec: str | None, m: pd.DataFrame, dirs: dict[str, str]) -> tuple[Any, str]:
+def _weights(args: argparse.Namespace, m: pd.DataFrame, dirs: dict[str, str]) -> tuple[Any, str]:
+    """The weights asked for, combined with subjective ones (``--subjective``) when given."""
+    from .comprehensive import combined_weights
+
+    w, name = _given_weights(args.weights, m, dirs)
+    if not args.subjective:
+        return w, name
+    if args.weights not in ("entropy", "critic"):
+        raise ConfigError(
+            "--subjective 需与 --weights entropy 或 critic 一起使用（组合赋权）",
+            value=args.weights,
+            fix="如 --weights entropy --subjective 权重.csv",
+        )
+    sub, sub_name = _given_weights(args.subjective, m, dirs)
+    w = combined_weights(sub, m, dirs, objective=args.weights, alpha=args.alpha)
+    return w, f"组合赋权（主观：{sub_name}，α = {args.alpha:g}；客观：{name}）"
+
+
+def _given_weights(spec: str | None, m: pd.DataFrame, dirs: dict[str, str]) -> tuple[Any, str]:
     from .comprehensive import objective_weights
 
     if spec is None or spec == "equal":
@@ -144,7 +162,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     if args.method == "fuzzy":
         return _cmd_fuzzy(args)
     m, dirs = _matrix(args)
-    w, w_name = _weights(args.weights, m, dirs)
+    w, w_name = _weights(args, m, dirs)
     methods = METHODS if args.method == "all" else (args.method,)
     sheets: dict[str, pd.DataFrame] = {}
     payload: dict[str, Any] = {"directions": dirs, "weights_method": w_name}
@@ -251,6 +269,14 @@ def add_rank_parser(sub: Any) -> None:
         default=None,
         help="entropy（熵权）、critic、equal（等权，默认）、权重文件（指标,权重）"
         "或 指标=0.3,指标=0.7",
+    )
+    r.add_argument(
+        "--subjective",
+        default=None,
+        help="主观权重（如 AHP 结果）：权重文件或 指标=0.3,…；与 --weights entropy/critic 线性组合",
+    )
+    r.add_argument(
+        "--alpha", type=float, default=0.5, help="组合赋权中主观权重的比例 α（默认 0.5）"
     )
     r.add_argument(
         "--normalize",

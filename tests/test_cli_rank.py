@@ -197,3 +197,38 @@ def test_rank_middle_and_interval(capsys: pytest.CaptureFixture[str]) -> None:
     assert "0.8092" in text  # river 11, the book's 0.8091923
     assert main(["rank", str(wq), "--interval", "nutrient=20~10"]) == 2
     assert "区间型设置无效" in capsys.readouterr().err
+
+
+def test_rank_combined_weights(data_csv: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from evallib.comprehensive import combined_weights
+
+    out = tmp_path / "c"
+    sub = "产值=0.5,能耗=0.3,满意度=0.2"
+    assert (
+        main(
+            [
+                "rank",
+                str(data_csv),
+                "--cost",
+                "能耗",
+                "--weights",
+                "entropy",
+                "--subjective",
+                sub,
+                "--alpha",
+                "0.6",
+                "--method",
+                "topsis",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "组合赋权（主观：给定权重，α = 0.6；客观：熵权法）" in capsys.readouterr().out
+    payload = json.loads((out / "comprehensive.json").read_text(encoding="utf-8"))
+    m = DATA.set_index("地区")
+    w = combined_weights({"产值": 0.5, "能耗": 0.3, "满意度": 0.2}, m, {"能耗": "cost"}, alpha=0.6)
+    assert payload["topsis"]["weights"]["产值"] == pytest.approx(w["产值"], abs=1e-6)
+    assert main(["rank", str(data_csv), "--subjective", sub]) == 2
+    assert "组合赋权" in capsys.readouterr().err
