@@ -29,9 +29,10 @@ METHODS = ("topsis", "grey", "rsr")
 
 
 def _matrix(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, str]]:
-    t = read_table(args.data, sheet=args.sheet)
+    t = read_table(args.data, sheet=args.sheet, header_keywords=(args.id,) if args.id else ())
     df = t.frame
     idc = args.id or str(df.columns[0])
+    _refuse_title_row(df, idc, t.file, t.sheet)
     if idc not in df.columns:
         raise ConfigError(
             f"评价对象列「{idc}」不存在",
@@ -89,6 +90,23 @@ def _matrix(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, str]]:
                 )
             dirs[col] = "cost" if kind == "cost" else f"{kind}:{value.strip()}"
     return m, dirs
+
+
+def _refuse_title_row(df: pd.DataFrame, idc: str, file: str, sheet: str | None) -> None:
+    """A title above the header makes the real header the first data row: say so."""
+    criteria = [c for c in df.columns if c not in (idc, ROW)]
+    if df.empty or not criteria:
+        return
+    first = df[criteria].iloc[0]
+    if first.notna().all() and pd.to_numeric(first, errors="coerce").isna().all():
+        raise InputDataError(
+            "第一行数据全是文字，表头可能不在第一行（表头上方有标题？）",
+            file=file,
+            sheet=sheet,
+            row=int(df[ROW].iloc[0]) if ROW in df.columns else 2,
+            value=list(first.astype(str))[:4],
+            fix="用 --id 写出评价对象列名（如 --id 项目），evallib 会找到表头所在行",
+        )
 
 
 def _direction_zh(d: str) -> str:

@@ -232,3 +232,45 @@ def test_rank_combined_weights(data_csv: Path, tmp_path: Path, capsys) -> None: 
     assert payload["topsis"]["weights"]["产值"] == pytest.approx(w["产值"], abs=1e-6)
     assert main(["rank", str(data_csv), "--subjective", sub]) == 2
     assert "组合赋权" in capsys.readouterr().err
+
+
+def test_rank_title_row_above_header(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["表1 各乡镇项目绩效指标（2025年）"])
+    ws.append(["项目", "预算执行率", "投诉件数"])
+    for row in (["甲", 96.8, 3], ["乙", 88.4, 5], ["丙", 79.2, 9]):
+        ws.append(row)
+    p = tmp_path / "带标题.xlsx"
+    wb.save(p)
+    assert main(["rank", str(p), "--method", "topsis"]) == 2
+    assert "表头可能不在第一行" in capsys.readouterr().err
+    assert main(["rank", str(p), "--id", "项目", "--cost", "投诉件数", "--method", "topsis"]) == 0
+    assert "甲" in capsys.readouterr().out
+
+
+def test_output_into_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    big = pd.DataFrame(
+        {
+            "对象": [f"单位{i}" for i in range(4000)],
+            "a": range(4000),
+            "b": [i % 97 for i in range(4000)],
+        }
+    )
+    p = tmp_path / "big.csv"
+    big.to_csv(p, index=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evallib.cli", "rank", str(p)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141 and "内部错误" not in err
