@@ -96,4 +96,17 @@ def test_comprehensive_notebook_runs(tmp_path: Path) -> None:
         assert words in joined, words
     assert "线性组合" in joined and "石桥镇道路提升" in joined and "KMO" in joined
     assert "分为 4 档" in joined
-    assert images == 3  # closeness bars, membership bars, scree plot
+    # report blocks: tables and figures render in the report look (nbconvert --to evallib_pdf)
+    assert joined.count("data:image/png;base64") == 3  # closeness, membership, scree plot
+    assert images == 0 and "TOPSIS 综合评价结果" in joined and "城关镇均分" in joined
+    # the chapter in the report look, as an appendix a report can include
+    import subprocess
+
+    from evallib.report.exporter import EvallibPDFExporter
+
+    pdf, _ = EvallibPDFExporter().from_filename(str(tmp_path / "comprehensive.out.ipynb"))
+    (tmp_path / "chapter.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "chapter.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "综合评价与问卷统计分析" in text and "TOPSIS 综合评价结果" in text
+    assert "石桥镇道路提升" in text and "图3" in text  # figures numbered 1–3

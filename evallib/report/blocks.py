@@ -25,8 +25,10 @@ BLOCKS_MIME = "application/vnd.evallib.blocks+json"
 RESULT_MIME = "application/vnd.evallib.result+json"
 
 
-def fmt_cell(v: Any, col: str = "") -> str:
-    """Format a table cell: rates as percentages, other floats with 2 decimals."""
+def fmt_cell(v: Any, col: str = "", decimals: int = 2) -> str:
+    """Format a table cell: rates as percentages, other floats with 2 decimals (whole numbers
+    without, unless the column holds 分 or 权重); with ``decimals`` other than 2 every float is
+    shown with that many (indices such as closeness 0.9655)."""
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
     if isinstance(v, bool):
@@ -35,6 +37,8 @@ def fmt_cell(v: Any, col: str = "") -> str:
         if is_rate_column(col) and abs(v) <= 1.0001:
             return f"{v:.2%}"
         if isinstance(v, float):
+            if decimals != 2:
+                return f"{v:.{decimals}f}"
             return f"{v:.2f}" if v != int(v) or "分" in col or "权重" in col else f"{v:.0f}"
         return str(v)
     return str(v)
@@ -43,17 +47,19 @@ def fmt_cell(v: Any, col: str = "") -> str:
 def table_block(
     df: pd.DataFrame, caption: str = "", *, index: bool = False,
     widths: list[float] | None = None, merge: int = 0, foot: list[list[str]] | None = None,
+    decimals: int = 2,
 ) -> dict[str, Any]:  # fmt: skip
     """A table block from a DataFrame (cells formatted with :func:`fmt_cell`).
 
     ``merge``: the first ``merge`` columns are hierarchical labels (一级/二级指标) whose runs of
     equal values are shown as one merged cell.  ``foot``: closing rows (合计, 评价等级) whose
-    first cell spans the label columns (``merge + 1``).
+    first cell spans the label columns (``merge + 1``).  ``decimals``: see :func:`fmt_cell`.
     """
     d = df.reset_index() if index else df
     cols = [str(c) for c in d.columns]
     rows = [
-        [fmt_cell(v, c) for v, c in zip(r, cols, strict=True)] for r in d.itertuples(index=False)
+        [fmt_cell(v, c, decimals) for v, c in zip(r, cols, strict=True)]
+        for r in d.itertuples(index=False)
     ]
     return {"type": "table", "caption": caption, "columns": cols, "rows": rows, "widths": widths,
             "merge": merge, "foot": foot or []}  # fmt: skip

@@ -55,7 +55,7 @@ class GroupComparison:
                 "welch_anova": "Welch 方差分析",
             }[rec]
             eff = f"d = {r['cohens_d']:.3f}" if r["groups"] == 2 else f"η² = {r['eta2']:.3f}"
-            means = {f"均值：{g}": m for g, m in r["means"].items()}
+            means = {f"{g}均分": m for g, m in r["means"].items()}
             rows.append(
                 {
                     "题目": self.names.get(r["item"], r["item"]),
