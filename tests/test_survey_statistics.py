@@ -117,6 +117,11 @@ def test_group_comparison_refusals() -> None:
     tiny = pd.DataFrame({"g": ["a", "a", "b"], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(EvalError, match="组内样本过少"):
         compare_groups(tiny, ["y"], "g")
+    with pytest.raises(EvalError, match="所有答卷得分相同"):
+        compare_groups(pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0] * 4}), ["y"], "g")
+    no_spread = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 1.0, 3.0, 3.0]})
+    row = compare_groups(no_spread, ["y"], "g").table.iloc[0]
+    assert np.isnan(row["levene_p"]) and row["recommended"] == "welch"  # said, not guessed
     with pytest.raises(EvalError, match="得分应为数值"):
         compare_groups(pd.DataFrame({"g": ["a", "b"] * 3, "y": ["好"] * 6}), ["y"], "g")
 

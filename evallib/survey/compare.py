@@ -11,6 +11,7 @@ use_var="unequal").  Always: Kruskal–Wallis H (scipy.stats.kruskal) with
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,8 +105,10 @@ def _one_item(item: str, groups: dict[Any, np.ndarray]) -> dict[str, Any]:
         "n": n,
         "means": {str(g): float(v.mean()) for g, v in groups.items()},
     }
-    row["levene_p"] = float(stats.levene(*vals, center="mean").pvalue)
-    equal = row["levene_p"] >= 0.05
+    with warnings.catch_warnings():  # no spread inside any group: Levene is undefined (NaN)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        row["levene_p"] = float(stats.levene(*vals, center="mean").pvalue)
+    equal = bool(row["levene_p"] >= 0.05)  # NaN → read the Welch test
     if len(vals) == 2:
         a, b = vals
         t = stats.ttest_ind(a, b, equal_var=True)
@@ -184,5 +187,12 @@ def compare_groups(
                 value=small or len(groups),
                 fix=f"每组至少 {min_group} 份答卷；合并小组后再比较",
             )
-        rows.append(_one_item(item, groups))
+        if np.ptp(np.concatenate(list(groups.values()))) == 0:
+            raise InputDataError(
+                f"「{item}」所有答卷得分相同，无法做差异检验",
+                column=item,
+                fix="去掉该题，或在报告中直接说明各组一致",
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows.append(_one_item(item, groups))
     return GroupComparison(pd.DataFrame(rows), group, dict(names or {}))
