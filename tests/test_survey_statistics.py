@@ -120,8 +120,13 @@ def test_group_comparison_refusals() -> None:
     with pytest.raises(EvalError, match="所有答卷得分相同"):
         compare_groups(pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0] * 4}), ["y"], "g")
     no_spread = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 1.0, 3.0, 3.0]})
-    row = compare_groups(no_spread, ["y"], "g").table.iloc[0]
-    assert np.isnan(row["levene_p"]) and row["recommended"] == "welch"  # said, not guessed
+    with pytest.raises(EvalError, match="每组内部得分完全相同"):
+        compare_groups(no_spread, ["y"], "g")
+    one_flat = pd.DataFrame({"g": ["a", "a", "a", "b", "b", "b"], "y": [1.0, 1, 1, 2, 3, 4]})
+    row = compare_groups(one_flat, ["y"], "g").table.iloc[0]
+    assert np.isfinite(row["p_welch"]) and np.isfinite(row["p_t"])
+    zh = compare_groups(one_flat, ["y"], "g").table_zh().iloc[0]
+    assert "nan" not in str(zh["p 值"]) and zh["结论"] in ("显著", "不显著")
     with pytest.raises(EvalError, match="得分应为数值"):
         compare_groups(pd.DataFrame({"g": ["a", "b"] * 3, "y": ["好"] * 6}), ["y"], "g")
 

@@ -193,6 +193,14 @@ def compare_groups(
                 column=item,
                 fix="去掉该题，或在报告中直接说明各组一致",
             )
+        if all(np.ptp(v) == 0 for v in groups.values()):
+            means = {str(g): float(v[0]) for g, v in groups.items()}
+            raise InputDataError(
+                f"「{item}」每组内部得分完全相同，检验统计量无定义",
+                column=item,
+                value=means,
+                fix="在报告中直接列出各组得分，不做检验",
+            )
         with np.errstate(invalid="ignore", divide="ignore"):
             rows.append(_one_item(item, groups))
     return GroupComparison(pd.DataFrame(rows), group, dict(names or {}))
