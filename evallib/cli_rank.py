@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, InputDataError, Problem
+from .errors import ConfigError, EvalError, InputDataError, Problem
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .inert import frames_xlsx
 from .outdir import output_lock
@@ -175,7 +175,6 @@ def _write(
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from . import comprehensive as ce
 
     if args.method == "fuzzy":
         return _cmd_fuzzy(args)
@@ -185,28 +184,25 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     sheets: dict[str, pd.DataFrame] = {}
     payload: dict[str, Any] = {"directions": dirs, "weights_method": w_name}
     for meth in methods:
+        try:
+            title, r = _run_method(meth, m, w, dirs, args)
+        except EvalError as exc:
+            if args.method != "all" or meth != "rsr":
+                raise
+            print(f"\n秩和比法：未计算（{exc}）")  # the other methods still stand
+            payload[meth] = {"skipped": str(exc)}
+            continue
         if meth == "topsis":
-            r: Any = ce.topsis(m, w, dirs, normalize_method=args.normalize or "vector")
-            title = "TOPSIS（逼近理想解排序法）"
             sheets.setdefault(
                 "权重",
                 pd.DataFrame(
                     {
                         "指标": r.weights.index,
-                        "方向": [
-                            "正向" if dirs[c] == "benefit" else "负向" for c in r.weights.index
-                        ],
+                        "方向": [_direction_zh(dirs[c]) for c in r.weights.index],
                         "权重": r.weights.to_numpy(),
                     }
                 ),
             )
-        elif meth == "grey":
-            r = ce.grey_relational(m, w, dirs, rho=args.rho, normalize_method=args.normalize)
-            title = f"灰色关联分析（分辨系数 ρ = {args.rho:g}）"
-        else:
-            r = ce.rank_sum_ratio(m, w, dirs, method=args.rank_method, tiers=args.tiers)
-            kind = "整次" if args.rank_method == "integer" else "非整次"
-            title = f"秩和比法（{kind}，{args.tiers} 档）"
         print(f"\n{title}：")
         print(console_table(r.table_zh()))
         sheets[{"topsis": "TOPSIS", "grey": "灰色关联", "rsr": "秩和比"}[meth]] = r.table_zh()
@@ -220,6 +216,26 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         payload["params"] = {k: v for k, v in vars(args).items() if k not in ("func", "out")}
         _write(Path(args.out), sheets, payload, ("综合评价结果.xlsx", "comprehensive.json"))
     return 0
+
+
+def _run_method(
+    meth: str, m: pd.DataFrame, w: Any, dirs: dict[str, str], args: argparse.Namespace
+) -> tuple[str, Any]:
+    """One ranking method on the matrix: its Chinese title and result."""
+    from . import comprehensive as ce
+
+    if meth == "topsis":
+        return "TOPSIS（逼近理想解排序法）", ce.topsis(
+            m, w, dirs, normalize_method=args.normalize or "vector"
+        )
+    if meth == "grey":
+        return f"灰色关联分析（分辨系数 ρ = {args.rho:g}）", ce.grey_relational(
+            m, w, dirs, rho=args.rho, normalize_method=args.normalize
+        )
+    kind = "整次" if args.rank_method == "integer" else "非整次"
+    return f"秩和比法（{kind}，{args.tiers} 档）", ce.rank_sum_ratio(
+        m, w, dirs, method=args.rank_method, tiers=args.tiers
+    )
 
 
 def _hashes(*paths: str | None) -> dict[str, str]:

@@ -274,3 +274,17 @@ def test_output_into_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> N
     proc.stdout.close()  # like `| head -1`
     err = proc.stderr.read().decode("utf-8")
     assert proc.wait(timeout=120) == 141 and "内部错误" not in err
+
+
+def test_rank_all_keeps_going_when_rsr_cannot_tier(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "three.csv"
+    p.write_text("对象,a,b\n甲,1,1\n乙,1,1\n丙,2,2\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["rank", str(p), "--out", str(out)]) == 0
+    assert "秩和比法：未计算" in capsys.readouterr().out
+    payload = json.loads((out / "comprehensive.json").read_text(encoding="utf-8"))
+    assert (
+        "Probit" in payload["rsr"]["skipped"]
+        and payload["topsis"]["alternatives"]["丙"]["rank"] == 1
+    )
+    assert main(["rank", str(p), "--method", "rsr"]) == 2  # asked for explicitly: refused

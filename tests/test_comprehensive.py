@@ -558,6 +558,7 @@ def test_membership_from_answers_and_two_levels() -> None:
         (lambda: fuzzy_evaluate([1.0], [[0.5, 0.5], [0.5, 0.5]]), "权重有 1 个"),
         (lambda: fuzzy_evaluate([0.5, 0.5], [[0.5, 0.5], [0.5, 0.5]], "M(x,y)"), "合成算子"),
         (lambda: rank_sum_ratio([[1, 2], [2, 3]]), "至少需要 3 个"),
+        (lambda: rank_sum_ratio([[1, 1], [1, 1], [2, 2]]), "Probit 回归至少需要 3 个"),
         (lambda: rank_sum_ratio([[1, 2], [2, 3], [3, 1]], tiers=7), "分档数"),
     ],
 )

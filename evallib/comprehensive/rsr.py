@@ -225,8 +225,12 @@ def rank_sum_ratio(
     n = len(m.rows)
     rsr = ranks @ w / n
     dist = _distribution(rsr)
-    if len(dist) < 2:
-        raise InputDataError("所有评价对象的秩和比相同，无法回归分档", fix="检查数据是否填错")
+    if len(dist) < 3:
+        raise InputDataError(
+            f"秩和比只有 {len(dist)} 个不同的值，Probit 回归至少需要 3 个，无法分档",
+            value=sorted(set(np.round(rsr, 4).tolist())),
+            fix="增加评价对象或指标；只需排序时直接看 RSR 排名",
+        )
     reg = _regression(dist["probit"].to_numpy(), dist["rsr"].to_numpy())
     probit = dist.set_index("rsr")["probit"].reindex(np.round(rsr, 12)).to_numpy()
     fitted = reg["intercept"] + reg["slope"] * probit
