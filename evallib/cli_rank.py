@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -361,12 +362,18 @@ def _cmd_objective(args: argparse.Namespace) -> int:
 def _cmd_delphi(args: argparse.Namespace) -> int:
     from .weighting import delphi
 
-    df = read_table(args.data, sheet=args.sheet).frame
-    ren = {"轮次": "round", "专家": "expert", "指标": "indicator", "评分": "rating"}
-    df = df.rename(columns={k: v for k, v in ren.items() if k in df.columns})
+    df = _delphi_ratings(args.data, args.sheet)
     res = delphi(df, scale_max=args.scale_max, min_mean=args.min_mean, max_cv=args.max_cv)
     t = res.table
-    last = t[t["round"] == t["round"].max()]
+    final = t[t["round"] == t["round"].max()]
+    last = final[final["passed"]]  # indicators the panel agreed on
+    dropped = final.loc[~final["passed"], "indicator"].astype(str).tolist()
+    if last.empty:
+        raise InputDataError(
+            "末轮没有指标通过专家意见集中/协调程度的要求，无法计算权重",
+            file=args.data,
+            fix="再进行一轮咨询，或调整通过标准（--min-mean、--max-cv）",
+        )
     w = last["mean"] / last["mean"].sum()
     zh = pd.DataFrame(
         {
@@ -403,8 +410,10 @@ def _cmd_delphi(args: argparse.Namespace) -> int:
     print(console_table(zh))
     print("\n专家意见协调程度：")
     print(console_table(conc))
-    print("\n末轮权重（各指标均值 / 均值之和）：")
+    print("\n末轮权重（通过的指标：均值 / 均值之和）：")
     print(console_table(wt))
+    if dropped:
+        print(f"提示：末轮未通过的指标不计权重：{'、'.join(dropped)}（原因见上表）。")
     if args.out:
         payload = {
             "method": "delphi",
@@ -421,6 +430,41 @@ def _cmd_delphi(args: argparse.Namespace) -> int:
             ("权重结果.xlsx", "weights.json"),
         )
     return 0
+
+
+_ROUND_SHEET = re.compile(r"^第?\s*([0-9]+|[一二三四五六七八九十])\s*轮")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _delphi_ratings(path: str, sheet: str | None) -> pd.DataFrame:
+    """Delphi ratings as the long table ``delphi`` reads (round, expert, indicator, rating).
+
+    Accepted: a long table (轮次、专家、指标、评分), or a wide one (指标 in the first column, one
+    column per expert); in an XLSX workbook without ``--sheet``, sheets named 第1轮/第二轮… are
+    the rounds.
+    """
+    sheets: list[tuple[int, str | None]] = [(1, sheet)]
+    if sheet is None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from .workbooks import sheet_names
+
+        rounds = [(m.group(1), n) for n in sheet_names(path) if (m := _ROUND_SHEET.match(n))]
+        if rounds:
+            sheets = [(int(r) if r.isdigit() else _CN_DIGITS[r], n) for r, n in rounds]
+    parts = []
+    for rnd, name in sheets:
+        df = read_table(path, sheet=name).frame.drop(columns=[ROW], errors="ignore")
+        ren = {"轮次": "round", "专家": "expert", "指标": "indicator", "评分": "rating"}
+        df = df.rename(columns={k: v for k, v in ren.items() if k in df.columns})
+        if not {"expert", "rating"} <= set(df.columns):  # wide: one column per expert
+            ind = "indicator" if "indicator" in df.columns else str(df.columns[0])
+            df = df.melt(id_vars=[ind], var_name="expert", value_name="rating").rename(
+                columns={ind: "indicator"}
+            )
+            df = df[df["rating"].notna() & (df["rating"].astype(str).str.strip() != "")]
+        if "round" not in df.columns:
+            df["round"] = rnd
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
 
 
 def add_weight_parsers(wsub: Any) -> None:
@@ -442,7 +486,11 @@ def add_weight_parsers(wsub: Any) -> None:
         p.add_argument("--out", default=None, help="输出目录：权重结果.xlsx、weights.json")
         p.set_defaults(func=_cmd_objective, action=action)
     d = wsub.add_parser("delphi", help="德尔菲法：各轮均值、变异系数、满分频率、Kendall W 与权重")
-    d.add_argument("data", help="评分表 CSV/XLSX：列 轮次、专家、指标、评分（长表）")
+    d.add_argument(
+        "data",
+        help="评分表 CSV/XLSX：长表（轮次、专家、指标、评分）或宽表（第一列指标，每位专家一列；"
+        "XLSX 中「第1轮」「第2轮」…各为一轮）",
+    )
     d.add_argument("--sheet", default=None)
     d.add_argument("--scale-max", type=float, default=5, help="评分满分（默认 5）")
     d.add_argument("--min-mean", type=float, default=3.5, help="通过的最低均值（默认 3.5）")

@@ -143,9 +143,40 @@ def test_weights_delphi(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["weights", "delphi", str(p), "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Kendall W" in text and "未通过" in text and "权重（均值归一化）" in text
+    assert "末轮未通过的指标不计权重：宣传次数" in text  # mean 3.2 < 3.5
     payload = json.loads((out / "weights.json").read_text(encoding="utf-8"))
     assert sum(payload["weights"].values()) == pytest.approx(1.0, abs=1e-5)
-    assert payload["weights"]["群众满意度"] == pytest.approx(4 / (4.6 + 4 + 3.2), abs=1e-5)
+    assert set(payload["weights"]) == {"预算执行率", "群众满意度"}
+    assert payload["weights"]["群众满意度"] == pytest.approx(4 / (4.6 + 4), abs=1e-5)
+
+
+def test_weights_delphi_wide_workbook_one_sheet_per_round(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "第1轮"
+    ws.append(["指标", "专家A", "专家B", "专家C", "专家D"])
+    for row in (["预算执行率", 5, 4, 5, 5], ["群众满意度", 4, 4, 5, 3], ["宣传次数", 2, 3, 4, 2]):
+        ws.append(row)
+    ws2 = wb.create_sheet("第二轮")
+    ws2.append(["指标", "专家A", "专家B", "专家C", "专家D"])
+    for row in (
+        ["预算执行率", 5, 5, 5, 5],
+        ["群众满意度", 4, 4, 4, None],
+        ["宣传次数", 4, 4, 4, 4],
+    ):
+        ws2.append(row)
+    wb.create_sheet("说明").append(["本表用于德尔菲法专家咨询"])
+    p = tmp_path / "德尔菲.xlsx"
+    wb.save(p)
+    out = tmp_path / "d"
+    assert main(["weights", "delphi", str(p), "--out", str(out)]) == 0
+    payload = json.loads((out / "weights.json").read_text(encoding="utf-8"))
+    rounds = {(r["round"], r["indicator"]): r for r in payload["table"]}
+    assert rounds[(1, "宣传次数")]["mean"] == pytest.approx(2.75)
+    assert rounds[(2, "群众满意度")]["n"] == 3  # the blank rating is left out
+    assert payload["weights"] == pytest.approx(
+        {"预算执行率": 5 / 13, "群众满意度": 4 / 13, "宣传次数": 4 / 13}, abs=1e-5
+    )
 
 
 @pytest.mark.parametrize("rule", ["keep", "exclude", "repair"])
