@@ -152,8 +152,20 @@ def test_split_operator_value_unit_columns() -> None:
     rows = res.rows.set_index("project_id")
     assert rows.loc["S1", "target"] == "≤30万元" and rows.loc["S2", "target"] == "=100%"
     assert rows.loc["S2", "recomputed"] == 90.0 and rows.loc["S2", "reproduced_by"] == "national"
-    row_flags = res.flags[res.flags["row"].notna()]
+    row_flags = res.flags[res.flags["row"].notna() & (res.flags["project_id"] != "S3")]
     assert set(zip(row_flags["project_id"], row_flags["code"], row_flags["severity"],
                    strict=True)) == {("S1", "unparseable", "unverifiable")}  # fmt: skip
     s = res.summary.set_index("project_id")
     assert s.loc["S1", "reproduced_under"] == "national" and s.loc["S1", "rows_as_published"] == 1
+
+
+def test_published_form_left_blank_is_unverifiable_not_wrong() -> None:
+    """青神县发展和改革局 工资性支出 (2023, published blank: no 完成值, no 得分, no total).
+    A careful reviewer says the form cannot be checked — not that its budget score is 0 and
+    wrong, and not that it deserves 差 on a total made of the one computable row."""
+    res = review(read_long_table(data_path("review/published_forms_split.csv")))
+    f = res.flags[res.flags["project_id"] == "S3"]
+    assert set(f.loc[f["severity"] == "error", "code"]) == set()
+    assert {"budget_score_missing", "total_not_recomputable", "missing_score"} <= set(f["code"])
+    s = res.summary.set_index("project_id").loc["S3"]
+    assert pd.isna(s["recomputed_total"]) and s["recomputed_grade"] == "" and s["errors"] == 0

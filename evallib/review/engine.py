@@ -123,6 +123,7 @@ def _row_columns(rows: pd.DataFrame, rs: Rescored, profile: str) -> None:
         rows[f"score_{name}"] = np.where(scorable, rs.scores[name], np.nan)
         rows[f"total_{name}"] = np.where(scorable & ~np.isnan(rs.w), rs.scores[name], rs.pub)
     rows["as_published"] = ~(scorable & ~np.isnan(rs.w)) & ~np.isnan(rs.pub)
+    rows["unknown"] = ~(scorable & ~np.isnan(rs.w)) & np.isnan(rs.pub)
 
 
 def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -131,7 +132,8 @@ def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.Data
     g = rows.groupby(pid_s, sort=False)
     agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1), "points_sum": g["points"].sum(),
                         "no_points": g["points"].count() == 0,
-                        "as_published": g["as_published"].sum()})  # fmt: skip
+                        "as_published": g["as_published"].sum(),
+                        "unknown": g["unknown"].sum()})  # fmt: skip
     for name, _, _ in VARIANTS:
         agg[f"sum_{name}"] = g[f"total_{name}"].sum()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
@@ -152,7 +154,9 @@ def _project_values(inp: ReviewInput, index: pd.Index) -> list[dict[str, Any]]:
     proj = inp.projects.drop_duplicates("project_id").set_index("project_id").reindex(index)
     out = []
     for r in proj.to_dict("records"):
-        num = {c: float(r[c]) if pd.notna(r[c]) else 0.0 for c in ("budget_points", "budget_score")}
+        num = {"budget_points": float(r["budget_points"]) if pd.notna(r["budget_points"]) else 0.0,
+               "budget_score": float(r["budget_score"]) if pd.notna(r["budget_score"])
+               else np.nan}  # fmt: skip
         out.append({**r, **num, "grade": str(r["grade"]).strip() if pd.notna(r["grade"]) else "",
                     "total": float(r["total"]) if pd.notna(r["total"]) else np.nan})  # fmt: skip
     return out
@@ -181,7 +185,8 @@ def _project(
     b_scores, rate_true = budget_checks(sink, pid, p)
     b_nat = (b_scores.get("budget_no_cap" if profile == "platform" else "national", 0.0)
              if b_scores else 0.0)  # fmt: skip
-    calc_pub = (a["pub_sum"] if pd.notna(a["pub_sum"]) else 0.0) + p["budget_score"]
+    b_pub = p["budget_score"] if pd.notna(p["budget_score"]) else 0.0
+    calc_pub = (a["pub_sum"] if pd.notna(a["pub_sum"]) else 0.0) + b_pub
     total_check(sink, pid, p["total"], calc_pub)
     structure_checks(sink, pid, float(a["points_sum"]), p["budget_points"],
                      bool(a["no_points"]), h, a["level1"], layout)  # fmt: skip
@@ -189,9 +194,14 @@ def _project(
     sums = {name: float(a[f"sum_{name}"]) for name, _, _ in VARIANTS}
     nat = "platform" if profile == "platform" else "national"
     rec_total = round_score(sums[nat] + b_nat, 2)
+    if a["unknown"]:  # a row with neither a score nor a way to compute one: no total to give
+        sink.add(pid, None, "total_not_recomputable",
+                 f"{int(a['unknown'])} 项指标未填得分且无法按表上信息复算，复核总分不予给出")
+        rec_total = np.nan
     under = _total_variant(sums, b_scores, p["total"], bool(h["t5"]))
-    rec_grade = scales[0].assign(rec_total) if rec_total >= 0 else None
-    diff = round_score(rec_total - p["total"], 2) if pd.notna(p["total"]) else np.nan
+    rec_grade = scales[0].assign(rec_total) if pd.notna(rec_total) and rec_total >= 0 else None
+    diff = (round_score(rec_total - p["total"], 2)
+            if pd.notna(p["total"]) and pd.notna(rec_total) else np.nan)
     return (pid, p["total"], rec_total, diff, p["grade"], rec_grade or "", under, layout.key)
 
 

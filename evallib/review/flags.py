@@ -32,6 +32,9 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "score_unexplained": ("error", "rule", "得分与评分规则不符，任何口径均无法复现"),
     "full_marks_target_missed": ("error", "rule", "未完成年度指标却给满分"),
     "budget_score_mismatch": ("error", "rule", "预算执行率得分与执行率×分值不符"),
+    "budget_score_missing": ("unverifiable", "input", "预算执行率得分未填写"),
+    "total_not_recomputable": ("unverifiable", "input",
+                               "有指标既未填得分也无法按表上信息复算，复核总分不予给出"),
     "rate_mismatch": ("error", "rule", "填报的执行率与执行数/预算数不符"),
     "qualitative_outside_tier": ("error", "rule", "定性指标得分不在所评档次的分数区间内"),
     "weights_total": ("error", "structure", "分值合计不等于 100（或指标 90 + 预算执行率 10）"),
@@ -189,7 +192,10 @@ def budget_checks(sink: FlagSink, pid: Any, p: dict[str, Any]) -> tuple[dict[str
     for name, denom, rate_round, cap, score_round in budget_variants():
         r = rate(full if denom == "full" else init, rate_round)
         scores[name] = round_one(budget_points(r, b_pts, cap=cap), score_round)
-    if not any(abs(v - b_pub) <= TOL for v in scores.values()):
+    if pd.isna(b_pub):  # a blank cell is not a published 0
+        msg = f"预算执行率得分未填写（按执行率计应为 {scores['national']:.2f} 分）"
+        sink.add(pid, None, "budget_score_missing", msg)
+    elif not any(abs(v - b_pub) <= TOL for v in scores.values()):
         msg = f"预算执行率得分 {b_pub:g}，按执行率计应为 {scores['national']:.2f} 分"
         sink.add(pid, None, "budget_score_mismatch", msg)
     rate_true = rate(full, 2)
