@@ -2,7 +2,8 @@
 ``evallib rank DATA``, ``evallib weights entropy|critic|delphi DATA``.
 
 Input tables (CSV or XLSX): the first column (or ``--id``) names the alternatives (评价对象), the
-other columns are criteria.  Directions are declared with ``--cost 列A,列B``; nothing is guessed.
+other columns are criteria.  Directions are declared (``--cost 列A,列B``, ``--middle 列=7``,
+``--interval 列=10~20``); nothing is guessed from a name.
 """
 
 from __future__ import annotations
@@ -176,13 +177,23 @@ def _write(
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
+    from .comprehensive import check_weights
 
     if args.method == "fuzzy":
         return _cmd_fuzzy(args)
     m, dirs = _matrix(args)
     w, w_name = _weights(args, m, dirs)
     methods = METHODS if args.method == "all" else (args.method,)
-    sheets: dict[str, pd.DataFrame] = {}
+    used = check_weights(w, [str(c) for c in m.columns])  # refused here, before any method
+    sheets: dict[str, pd.DataFrame] = {
+        "权重": pd.DataFrame(
+            {
+                "指标": [str(c) for c in m.columns],
+                "方向": [_direction_zh(dirs[str(c)]) for c in m.columns],
+                "权重": used,
+            }
+        )
+    }
     payload: dict[str, Any] = {"directions": dirs, "weights_method": w_name}
     for meth in methods:
         try:
@@ -193,17 +204,6 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             print(f"\n秩和比法：未计算（{exc}）")  # the other methods still stand
             payload[meth] = {"skipped": str(exc)}
             continue
-        if meth == "topsis":
-            sheets.setdefault(
-                "权重",
-                pd.DataFrame(
-                    {
-                        "指标": r.weights.index,
-                        "方向": [_direction_zh(dirs[c]) for c in r.weights.index],
-                        "权重": r.weights.to_numpy(),
-                    }
-                ),
-            )
         print(f"\n{title}：")
         print(console_table(r.table_zh()))
         sheets[{"topsis": "TOPSIS", "grey": "灰色关联", "rsr": "秩和比"}[meth]] = r.table_zh()
