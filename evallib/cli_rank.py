@@ -181,6 +181,12 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
     if args.method == "fuzzy":
         return _cmd_fuzzy(args)
+    if args.reference and (args.method != "grey" or args.weights not in (None, "equal")):
+        raise ConfigError(
+            "--reference（灰色关联因素分析）只与 --method grey 一起使用，且不用指标权重",
+            value=args.reference,
+            fix="去掉 --weights，并写 --method grey",
+        )
     m, dirs = _matrix(args)
     w, w_name = _weights(args, m, dirs)
     methods = METHODS if args.method == "all" else (args.method,)
@@ -230,6 +236,16 @@ def _run_method(
             m, w, dirs, normalize_method=args.normalize or "vector"
         )
     if meth == "grey":
+        if args.reference:  # 关联因素分析: each other column against the reference column
+            title = f"灰色关联因素分析（母序列「{args.reference}」，ρ = {args.rho:g}）"
+            return title, ce.grey_relational(
+                m,
+                None,
+                dirs,
+                reference=args.reference,
+                rho=args.rho,
+                normalize_method=args.normalize,
+            )
         return f"灰色关联分析（分辨系数 ρ = {args.rho:g}）", ce.grey_relational(
             m, w, dirs, rho=args.rho, normalize_method=args.normalize
         )
@@ -319,6 +335,11 @@ def add_rank_parser(sub: Any) -> None:
         help="标准化：TOPSIS 默认 vector；灰色关联默认 minmax；可选 vector、minmax、sum、max",
     )
     r.add_argument("--rho", type=float, default=0.5, help="灰色关联分辨系数（默认 0.5）")
+    r.add_argument(
+        "--reference",
+        default=None,
+        help="灰色关联因素分析：母序列列名（其余各列与之比较，行为年份等；默认均值化）",
+    )
     r.add_argument("--tiers", type=int, default=3, choices=[3, 4, 5], help="秩和比分档数（默认 3）")
     r.add_argument(
         "--rank-method",

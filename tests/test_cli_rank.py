@@ -319,3 +319,24 @@ def test_rank_all_keeps_going_when_rsr_cannot_tier(tmp_path: Path, capsys) -> No
         and payload["topsis"]["alternatives"]["丙"]["rank"] == 1
     )
     assert main(["rank", str(p), "--method", "rsr"]) == 2  # asked for explicitly: refused
+
+
+def test_rank_grey_factor_analysis(capsys) -> None:  # type: ignore[no-untyped-def]
+    sports = ROOT / "tests" / "data" / "comprehensive" / "sports.csv"
+    argv = [
+        "rank",
+        str(sports),
+        "--method",
+        "grey",
+        "--reference",
+        "铅球",
+        "--cost",
+        "30米跑,100米跑",
+        "--normalize",
+        "initial",
+    ]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "母序列「铅球」" in out and "0.9334" in out  # 全蹲, the book's 0.933
+    assert main([*argv, "--weights", "entropy"]) == 2
+    assert "不用指标权重" in capsys.readouterr().err
