@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, EvalError, InputDataError, Problem
+from .errors import ConfigError, EvalError, InputDataError
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .inert import frames_xlsx
+from .normalization import numeric_matrix
 from .outdir import output_lock
 from .present import console_table
 from .results import Provenance, _clean
@@ -55,23 +55,13 @@ def _matrix(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, str]]:
     rows = df[ROW] if ROW in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
     m = df.set_index(df[idc].astype(str).str.strip()).drop(columns=[idc, ROW], errors="ignore")
     m.index.name = idc
-    probs = []
-    for c in m.columns:
-        num = pd.to_numeric(m[c], errors="coerce").to_numpy(dtype=float)
-        for i in np.flatnonzero(~np.isfinite(num)):
-            probs.append(
-                Problem(
-                    "应为数值 (number)",
-                    file=t.file,
-                    sheet=t.sheet,
-                    row=int(rows.iloc[i]),
-                    column=str(c),
-                    value=m[c].iloc[i],
-                    fix="填写数值；不参与评价的列请删除",
-                )
-            )
-    if probs:
-        raise InputDataError(problems=probs)
+    numeric_matrix(
+        m,
+        min_rows=1,
+        rows=list(rows),
+        where={"file": t.file, "sheet": t.sheet},
+        fix="填写数值；不参与评价的列请删除",
+    )
     dirs = dict.fromkeys(map(str, m.columns), "benefit")
     for option, kind in (("cost", "cost"), ("middle", "middle"), ("interval", "interval")):
         for item in _listed(getattr(args, option, None)):

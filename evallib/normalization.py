@@ -102,19 +102,29 @@ def as_frame(data: Any) -> tuple[pd.DataFrame, bool]:
     return pd.DataFrame(arr, columns=[str(i) for i in range(arr.shape[1])]), False
 
 
-def numeric_matrix(df: pd.DataFrame, *, min_rows: int = 2, what: str = "评价") -> np.ndarray:
+def numeric_matrix(
+    df: pd.DataFrame,
+    *,
+    min_rows: int = 2,
+    what: str = "评价",
+    rows: Sequence[int] | None = None,
+    where: Mapping[str, Any] | None = None,
+    fix: str = "填写数值或删除该行",
+) -> np.ndarray:
     """The values as floats; every missing, non-numeric or infinite cell is one problem.
 
-    Row numbers are as in a spreadsheet with one header row (data row 1 = row 2).
+    Row numbers are as in a spreadsheet with one header row (data row 1 = row 2) unless
+    ``rows`` gives each row's number in its file; ``where`` adds file and sheet.
     """
     x = df.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     probs = [
         Problem(
             "应为数值 (number)",
-            row=int(i) + 2,
+            row=int(rows[i]) if rows is not None else int(i) + 2,
             column=str(df.columns[j]),
             value=df.iloc[i, j],
-            fix="填写数值或删除该行",
+            fix=fix,
+            **dict(where or {}),
         )
         for i, j in zip(*np.where(~np.isfinite(x)), strict=True)
     ]

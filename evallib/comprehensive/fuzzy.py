@@ -222,8 +222,8 @@ def fuzzy_evaluate(
     --------
     >>> R = [[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]
     >>> r = fuzzy_evaluate([0.4, 0.6], R, scores=[90, 75, 60])
-    >>> r.b.round(2).tolist(), r.verdict, round(r.score, 1)
-    ([0.44, 0.38, 0.18], '评语1', 78.9)
+    >>> r.b.round(2).tolist(), r.verdict, f"{r.score:.1f}"
+    ([0.44, 0.38, 0.18], '评语1', '78.9')
     """
     op = _operator(operator)
     r = _membership(membership, check_rows)

@@ -119,9 +119,8 @@ def _evaluation(m: Matrix, weights: Any, reference: Any, rho: float, method: str
                     value=missing,
                     fix="为每个指标给出参考值（理想值）",
                 )
-            ref_raw = np.array(
-                [float(dict((str(k), v) for k, v in reference.items())[c]) for c in m.columns]
-            )
+            given = {str(k): v for k, v in reference.items()}
+            ref_raw = np.array([float(given[c]) for c in m.columns])
         else:
             ref_raw = np.asarray(reference, dtype=float).ravel()
         if ref_raw.shape != (len(m.columns),) or not np.isfinite(ref_raw).all():
