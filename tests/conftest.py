@@ -79,3 +79,78 @@ def run_notebook(name: str, out: Path, parameters: dict[str, Any]) -> tuple[str,
                                                           "text/html")))  # fmt: skip
             images += "image/png" in data
     return "\n".join(texts), images
+
+
+# --------------------------------------------------------------------------- library databases
+# The library tests run on SQLite and on a real PostgreSQL server: the one named by
+# EVALLIB_TEST_PG_URL (.ci/run starts it), else one started here from Debian's binaries.  With
+# EVALLIB_REQUIRE_PG set, a missing server fails the run instead of skipping.
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Any:
+    import os
+    import tempfile
+
+    url = os.environ.get("EVALLIB_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    from .pgserver import find_bin, start, stop
+
+    if find_bin() is None:
+        if os.environ.get("EVALLIB_REQUIRE_PG"):
+            pytest.fail("PostgreSQL server binaries not found (apt-get install postgresql)")
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+    base = Path(tempfile.mkdtemp(prefix="evallib-pg-", dir="/tmp"))
+    try:
+        yield start(base)
+    finally:
+        stop(base)
+
+
+def _pg_schema_url(server_url: str) -> tuple[str, Any]:
+    """A URL whose search_path is a new schema, and a function dropping that schema."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(server_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+    return f"{server_url}&options=-csearch_path%3D{schema}", drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_url(request: Any, tmp_path: Path) -> Any:
+    """An empty library database on each backend (a file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "library.sqlite")
+        return
+    url, drop = _pg_schema_url(request.getfixturevalue("pg_server_url"))
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded_library(request: Any, tmp_path_factory: Any) -> Any:
+    """The starter library, once per module and backend (read-only tests)."""
+    from evallib.library import Library
+
+    if request.param == "sqlite":
+        lib = Library.open(tmp_path_factory.mktemp("lib") / "library.sqlite")
+        yield lib
+        lib.close()
+        return
+    url, drop = _pg_schema_url(request.getfixturevalue("pg_server_url"))
+    lib = Library.open(url)
+    yield lib
+    lib.close()
+    drop()

@@ -1,0 +1,3 @@
+"""Revisions of the library schema, one file each."""
+
+__all__ = []  # type: list[str]
