@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, templates
+from .cli_library import add_library_parser, add_template_from_library
 from .cli_rank import add_rank_parser, add_weight_parsers
 from .errors import EvalError
 from .evidence import load_evidence
@@ -226,6 +227,16 @@ def _cmd_review(args: argparse.Namespace) -> int:
         with output_lock(args.out):
             paths = write_outputs(res, args.out)
         print("\n已写出：" + "，".join(str(p) for p in paths))
+    if args.record:
+        from .fileio import sha256_file
+        from .library import Library
+        from .library.store import record_review
+
+        lib = Library.open(args.db)
+        done = record_review(lib, res, sha256=sha256_file(args.input), source=str(args.input),
+                             year=args.year, department=args.department or "")  # fmt: skip
+        print(f"\n已记入结果库 {lib.where}：新记录 {sum(n for _i, n in done)} 个项目，"
+              f"已记录过 {sum(not n for _i, n in done)} 个。")  # fmt: skip
     return 0
 
 
@@ -283,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("name")
     cp.add_argument("dest")
     t.set_defaults(func=_cmd_templates)
+    add_template_from_library(tsub)
 
     w = sub.add_parser("weights", help="指标赋权：专家判断矩阵模板、层次分析法 (AHP) 计算")
     wsub = w.add_subparsers(dest="action", required=True)
@@ -328,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(func=_cmd_weights)
     add_weight_parsers(wsub)
     add_rank_parser(sub)
+    add_library_parser(sub)
 
     s = sub.add_parser("survey", help="满意度问卷：清洗、计分、信度、分组，输出脱敏数据与表格")
     s.add_argument("spec", help="问卷说明 YAML")
@@ -386,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
         "sichuan、evaluation（决策/过程/产出/效益）；默认按表格自动识别",
     )  # fmt: skip
     rv.add_argument("--out", default=None, help="输出目录")
+    rv.add_argument("--record", action="store_true",
+                    help="把复核结果记入结果库（见 evallib library）")
+    rv.add_argument("--db", default=None,
+                    help="结果库：SQLite 文件或 postgresql://…（默认同 evallib library）")
+    rv.add_argument("--year", type=int, default=None, help="记入结果库的年度")
+    rv.add_argument("--department", default=None, help="记入结果库的主管部门")
     rv.set_defaults(func=_cmd_review)
 
     b = sub.add_parser("batch", help="批量生成评价报告（Dask 本地集群或已有集群），可断点续跑")

@@ -321,3 +321,25 @@ def scree_plot(eigenvalues: Any, title: str = "碎石图") -> Figure:
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig
+
+
+def history_chart(by_year: Any, title: str = "指标历年实际完成值") -> Figure:
+    """Median actual value per year (line) with the min–max range (band), one line per unit;
+    ``by_year`` is :attr:`evallib.library.store.History.by_year`."""
+    fig = _figure(6.5, 3.8)
+    ax = fig.subplots()
+    for unit, g in by_year.groupby("单位", sort=True):
+        g = g.sort_values("年度")
+        years = g["年度"].astype(int).astype(str).tolist()
+        shown = unit or "无单位"
+        ax.fill_between(years, g["最小值"], g["最大值"], alpha=0.2, label=f"最小–最大（{shown}）")
+        ax.plot(years, g["中位数"], marker="o", label=f"中位数（{shown}）")
+        for x, (y, n) in enumerate(zip(g["中位数"], g["项目数"], strict=True)):
+            ax.annotate(f"{y:g}{unit}（{n}个项目）", (x, y), textcoords="offset points",
+                        xytext=(0, 6), ha="center", fontsize=8)  # fmt: skip
+    ax.set_xlabel("年度")
+    ax.set_ylabel("实际完成值")
+    ax.set_title(title)
+    ax.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
