@@ -77,6 +77,9 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "forms.xlsx": lambda: (ROOT / "survey_data/review/复核样本_自评表.xlsx").read_bytes(),
         "legacy_spec.yaml": lambda: (DATA / "surveys" / "spec_legacy.yaml").read_bytes(),
         "survey.xls": lambda: (DATA / "surveys" / "wjx_legacy.xls").read_bytes(),
+        "lib.xlsx": lambda: _library_file("lib.xlsx"),
+        "lib.yaml": lambda: _library_file("lib.yaml"),
+        "out/lib.sqlite": lambda: _library_file("lib.sqlite"),
         "batch.csv": lambda: b"project,id,formats\n"
         + "".join(f"proj/project.yaml,项目{k},pdf\n" for k in "ABCDE").encode(),
         "batch.yaml": lambda: "# 批量清单\nprojects:\n  - {project: proj/project.yaml, id: 项目A}\n"
@@ -97,6 +100,24 @@ def _matrix_xlsx() -> bytes:
     return frames_xlsx({"指标": pd.read_csv(MATRIX_CSV)})
 
 
+def _library_file(name: str) -> bytes:
+    """An empty library (``lib.sqlite``) or three starter indicators exported as xlsx/yaml."""
+    import tempfile
+
+    from evallib.library import Library
+    from evallib.library.exchange import export_library
+    from evallib.library.starter import starter_indicators
+
+    with tempfile.TemporaryDirectory() as d:
+        lib = Library.open(Path(d) / "lib.sqlite", seed=False)
+        if name != "lib.sqlite":
+            lib.add(starter_indicators()[0][:3])
+            export_library(lib, Path(d) / name)
+        lib.close()
+        return (Path(d) / name).read_bytes()
+
+
+LIBRARY = ["library", "import", "--db", "out/lib.sqlite"]
 PROJ = ["proj/project.yaml", "proj/evidence.yaml", "proj/spec.yaml", "proj/问卷星_按选项文本.xlsx"]
 
 #: name → (argv, files the command needs, the file corrupted, its kind, runs slowly when ok)
@@ -134,6 +155,10 @@ SLOTS: dict[str, tuple[list[str], list[str], str, str, bool]] = {
     "rank-csv": ([*RANK[:1], "matrix.csv", *RANK[1:]], ["matrix.csv"], "matrix.csv", "csv", False),
     "rank-xlsx": ([*RANK[:1], "matrix.xlsx", *RANK[1:]], ["matrix.xlsx"], "matrix.xlsx", "xlsx",
                   False),
+    "library-xlsx": ([*LIBRARY, "lib.xlsx"], ["lib.xlsx", "out/lib.sqlite"], "lib.xlsx", "xlsx",
+                     False),
+    "library-yaml": ([*LIBRARY, "lib.yaml"], ["lib.yaml", "out/lib.sqlite"], "lib.yaml", "yaml",
+                     False),
     "review-csv": (["review", "review.csv", "--out", "out"], ["review.csv"], "review.csv",
                    "csv", False),
     "review-forms": (["review", "forms.xlsx", "--forms", "--out", "out"], ["forms.xlsx"],

@@ -680,3 +680,12 @@ def test_library_notebook_runs(tmp_path: Path) -> None:
     assert "补足" in joined  # suggestions cover the required classes
     assert "历史标准" in joined and "91" in joined
     assert images == 1  # the history chart
+
+
+def test_library_without_synonyms_round_trips(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "a.sqlite", seed=False)
+    lib.add(_item("N-1"))
+    export_library(lib, tmp_path / "无同义词.xlsx")  # an empty 同义词 sheet (header only)
+    other = Library.open(tmp_path / "b.sqlite", seed=False)
+    assert import_library(other, tmp_path / "无同义词.xlsx") == 1
+    assert other.synonyms() == {} and other.fetch() == lib.fetch()

@@ -104,18 +104,9 @@ def _value(v: Any) -> Any:
 
 
 def _excel_items(path: Path) -> tuple[list[LibraryIndicator], list[list[str]] | None]:
-    from openpyxl import load_workbook
+    from ..workbooks import sheet_names
 
-    from ..fileio import read_bytes_bounded
-
-    try:
-        import io
-
-        names = load_workbook(io.BytesIO(read_bytes_bounded(path)), read_only=True).sheetnames
-    except EvalError:
-        raise
-    except Exception:
-        names = []
+    names = sheet_names(path) if path.suffix.lower() == ".xlsx" else []
     table = read_table(path, sheet=SHEET if SHEET in names else None, header_keywords=["指标名称"])
     zh_to_field = {v: k for k, v in COLUMNS_ZH.items()}
     missing = [c for c in ("编码", "指标名称") if c not in table.frame.columns]
@@ -135,15 +126,25 @@ def _excel_items(path: Path) -> tuple[list[LibraryIndicator], list[list[str]] | 
             raise validation_error(
                 exc, file=table.file, sheet=table.sheet, row=int(rec[ROW]), columns=COLUMNS_ZH
             ) from None
-    groups = None
-    if SYN_SHEET in names:
-        syn = read_table(path, sheet=SYN_SHEET, header_keywords=[SYN_COLUMN]).frame
-        groups = [
-            [w.strip() for w in str(v).split("；") if w.strip()]
-            for v in syn.get(SYN_COLUMN, pd.Series(dtype=object))
-            if _value(v) is not None
-        ]
-    return items, groups
+    return items, _synonym_groups(path) if SYN_SHEET in names else None
+
+
+def _synonym_groups(path: Path) -> list[list[str]]:
+    """Groups of the 同义词 sheet: the cells below its 同义词组 header (none: no groups)."""
+    from ..workbooks import read_sheet
+
+    rows = read_sheet(path, SYN_SHEET).rows
+    head = next((i for i, r in enumerate(rows) if SYN_COLUMN in [str(c).strip() for c in r]), None)
+    if head is None:
+        raise EvalError(
+            f"工作表 {SYN_SHEET} 缺少表头「{SYN_COLUMN}」", file=str(path), sheet=SYN_SHEET,
+            fix=f"第一行写「{SYN_COLUMN}」，其下每行一组同义词，用“；”分隔",
+        )
+    col = [str(c).strip() for c in rows[head]].index(SYN_COLUMN)
+    cells = [r[col] if col < len(r) else None for r in rows[head + 1 :]]
+    return [
+        [w.strip() for w in str(v).split("；") if w.strip()] for v in cells if _value(v) is not None
+    ]
 
 
 def _yaml_items(path: Path) -> tuple[list[LibraryIndicator], list[list[str]] | None]:
