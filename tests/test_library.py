@@ -494,6 +494,8 @@ def test_history_never_mixes_units(library_url: str) -> None:
     h = store.history(lib, "道路里程")
     assert sorted(h.by_year["单位"]) == ["公里", "米"]
     assert any("单位" in n for n in h.notes)
+    none = store.history(lib, "无此指标")
+    assert none.rows.empty and none.by_year.empty and "无法给出历史标准" in none.standard_zh()
 
 
 def test_portfolio_counts_grades_per_year(library_url: str) -> None:

@@ -267,7 +267,10 @@ def _existing_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
 
 
 def _row(item: LibraryIndicator) -> dict[str, Any]:
-    return item.model_dump(include=set(_COLUMNS))
+    row = item.model_dump(include=set(_COLUMNS))
+    row["name_key"] = norm_key(item.name)
+    row["alias_keys"] = "\n".join(norm_key(a) for a in item.aliases)
+    return row
 
 
 def _write(conn: Connection, batch: list[LibraryIndicator], existing: dict[str, int]) -> None:

@@ -38,7 +38,7 @@ def default_path() -> Path:
     """The SQLite file used when neither ``--db`` nor ``$EVALLIB_LIBRARY`` names one."""
     import platformdirs
 
-    return platformdirs.user_data_path("evallib") / "library.sqlite"
+    return platformdirs.user_data_path("evallib", appauthor=False) / "library.sqlite"
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:

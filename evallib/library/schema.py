@@ -57,6 +57,9 @@ indicator = sa.Table(
     sa.Column("criterion", sa.Text, nullable=False, server_default=""),
     sa.Column("aliases", sa.JSON, nullable=False),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
+    # search keys (norm_key of the name; of each alias, one per line), kept with the row
+    sa.Column("name_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("alias_keys", sa.Text, nullable=False, server_default=""),
 )
 
 #: project types (项目类型) an indicator suits: 培训, 会议, 设备购置, 通用 …

@@ -19,6 +19,7 @@ insertion order.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -112,11 +113,17 @@ def gram_bits(all_grams: set[str]) -> dict[str, int]:
     return {g: 1 << i for i, g in enumerate(sorted(all_grams))}
 
 
-def matches(lib: Library, bits: dict[str, int], where: list[Any]) -> dict[int, dict[int, int]]:
-    """indicator id → field → bit mask of the query grams it holds.
+Keys = tuple[str, list[str]]  # (name key, alias keys) of an indicator
+
+
+def matches(
+    lib: Library, bits: dict[str, int], where: list[Any]
+) -> tuple[dict[int, dict[int, int]], dict[int, Keys]]:
+    """indicator id → field → bit mask of the query grams it holds; and each indicator's keys.
 
     The database adds the bits of the matching (gram, indicator, field) rows — one row per
-    indicator and field instead of one per gram (rows are unique, so the sum is the union).
+    indicator and field instead of one per gram (rows are unique, so the sum is the union) —
+    and joins the stored name and alias keys, all in one round trip.
     """
     grams_sorted = sorted(bits)
     sums = []
@@ -124,18 +131,21 @@ def matches(lib: Library, bits: dict[str, int], where: list[Any]) -> dict[int, d
         chunk = grams_sorted[start : start + _CHUNK]
         case = sa.case({g: bits[g] >> start for g in chunk}, value=indicator_gram.c.gram, else_=0)
         sums.append(sa.func.sum(case))
+    g, i = indicator_gram.c, indicator.c
     q = (
-        sa.select(indicator_gram.c.indicator_id, indicator_gram.c.field, *sums)
-        .where(indicator_gram.c.gram.in_(grams_sorted))
-        .group_by(indicator_gram.c.indicator_id, indicator_gram.c.field)
+        sa.select(g.indicator_id, g.field, i.name_key, i.alias_keys, *sums)
+        .join(indicator, i.id == g.indicator_id)
+        .where(g.gram.in_(grams_sorted), *where)
+        .group_by(g.indicator_id, g.field, i.name_key, i.alias_keys)
     )
-    if where:
-        q = q.where(indicator_gram.c.indicator_id.in_(sa.select(indicator.c.id).where(*where)))
     found: dict[int, dict[int, int]] = defaultdict(dict)
+    keys: dict[int, Keys] = {}
     with lib.engine.connect() as conn:
-        for iid, fld, *parts in conn.execute(q):
-            found[iid][fld] = sum(int(p or 0) << (i * _CHUNK) for i, p in enumerate(parts))
-    return found
+        for iid, fld, nk, ak, *parts in conn.execute(q):
+            found[iid][fld] = sum(int(p or 0) << (n * _CHUNK) for n, p in enumerate(parts))
+            if iid not in keys:
+                keys[iid] = (nk, ak.split("\n") if ak else [])
+    return found, keys
 
 
 def _coverage(fields: dict[int, int], v: _Variant) -> float | None:
@@ -148,20 +158,20 @@ def _coverage(fields: dict[int, int], v: _Variant) -> float | None:
     return sum(w * (fields.get(k, 0) & v.mask).bit_count() / v.n for k, w in FIELD_WEIGHTS.items())
 
 
-def _bonus(keys: tuple[str, list[str], list[str]], v: _Variant) -> tuple[float, list[str]]:
-    """Reward for a name or alias equal to / containing the variant; ``keys`` = (name key,
-    alias keys, aliases as written)."""
-    key, akeys, aliases = keys
+def _bonus(keys: Keys, v: _Variant) -> tuple[float, str]:
+    """Reward for a name or alias equal to / containing the variant, and its reason (an alias
+    is shown by its position, ``{alias:N}``, filled in for the hits shown)."""
+    key, akeys = keys
     if v.text == key:
-        return 1.5, ["名称完全一致"]
+        return 1.5, "名称完全一致"
     if v.text in akeys:
-        return 1.3, [f"别名“{aliases[akeys.index(v.text)]}”"]
+        return 1.3, f"别名“{{alias:{akeys.index(v.text)}}}”"
     if v.text in key:
-        return 0.5, ["名称包含查询词"]
-    for k, raw in zip(akeys, aliases, strict=True):
+        return 0.5, "名称包含查询词"
+    for n, k in enumerate(akeys):
         if v.text in k:
-            return 0.4, [f"别名“{raw}”包含查询词"]
-    return 0.0, []
+            return 0.4, f"别名“{{alias:{n}}}”包含查询词"
+    return 0.0, ""
 
 
 def _reasons(fields: dict[int, int], v: _Variant, bits: dict[str, int]) -> list[str]:
@@ -179,42 +189,25 @@ def _reasons(fields: dict[int, int], v: _Variant, bits: dict[str, int]) -> list[
 
 
 def _best(
-    fields: dict[int, int],
-    keys: tuple[str, list[str], list[str]] | None,
-    variants: list[_Variant],
-) -> tuple[float, _Variant, list[str]] | None:
-    """The best variant: score (coverage plus bonus, times its factor), variant, bonus reasons.
-    ``keys`` is None when no variant's grams all lie in the name or alias field — then no name
-    or alias can equal or contain the query, so there is no bonus to look for."""
-    best: tuple[float, _Variant, list[str]] | None = None
+    fields: dict[int, int], keys: Keys, variants: list[_Variant]
+) -> tuple[float, _Variant, str] | None:
+    """The best variant: score (coverage plus bonus, times its factor), variant, bonus reason."""
+    best: tuple[float, _Variant, str] | None = None
     for v in variants:
         cov = _coverage(fields, v)
         if cov is None:
             continue
-        b, why = _bonus(keys, v) if keys is not None else (0.0, [])
+        b, why = _bonus(keys, v) if _whole(fields, v) else (0.0, "")
         s = v.factor * (cov + b)
         if best is None or s > best[0]:
             best = (s, v, why)
     return best
 
 
-def _whole(fields: dict[int, int], variants: list[_Variant]) -> bool:
-    """Whether some variant's grams all lie in the name or in the alias field."""
-    return any(
-        v.mask & ~fields.get(FIELD_NAME, 0) == 0 or v.mask & ~fields.get(FIELD_ALIAS, 0) == 0
-        for v in variants
-    )
-
-
-def names_of(lib: Library, ids: list[int]) -> dict[int, tuple[str, list[str]]]:
-    out: dict[int, tuple[str, list[str]]] = {}
-    with lib.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            q = sa.select(indicator.c.id, indicator.c.name, indicator.c.aliases).where(
-                indicator.c.id.in_(ids[i : i + 500])
-            )
-            out.update({r[0]: (r[1], list(r[2] or [])) for r in conn.execute(q)})
-    return out
+def _whole(fields: dict[int, int], v: _Variant) -> bool:
+    """Whether the variant's grams all lie in the name or in the alias field — else no name or
+    alias can equal or contain it, and there is no bonus to look for."""
+    return v.mask & ~fields.get(FIELD_NAME, 0) == 0 or v.mask & ~fields.get(FIELD_ALIAS, 0) == 0
 
 
 def search(
@@ -246,6 +239,8 @@ def search(
         Score (see the module docstring) and the reasons in Chinese.
     """
     query = (query or "").strip()
+    if limit < 1:
+        raise EvalError(f"显示条数应为正整数：{limit}", value=limit, fix="如 --limit 20")
     if len(query) > MAX_QUERY:
         raise EvalError(f"查询过长（{len(query)} 字）", fix=f"用不超过 {MAX_QUERY} 字的关键词查询")
     where = _filters(
@@ -262,20 +257,27 @@ def search(
     for v in variants:
         v.mask = sum(bits[g] for g in v.grams)
         v.n = len(v.grams)
-    found = matches(lib, bits, where)
-    names = names_of(lib, [i for i, f in found.items() if _whole(f, variants)])
-    keys = {i: (norm_key(n), [norm_key(a) for a in al], al) for i, (n, al) in names.items()}
+    found, keys = matches(lib, bits, where)
     scored = []
     for iid, fields in found.items():
-        best = _best(fields, keys.get(iid), variants)
+        best = _best(fields, keys[iid], variants)
         if best is not None:
             scored.append((round_score(best[0]), iid, best[1], best[2]))
     top = sorted(scored, key=lambda t: (-t[0], t[1]))[: max(3 * limit, 30)]
     inds = dict(zip([t[1] for t in top], lib.fetch(ids=[t[1] for t in top]), strict=True))
     top.sort(key=lambda t: (-t[0], inds[t[1]].name, t[1]))
-    return [
-        Hit(inds[iid], s, why + _reasons(found[iid], v, bits)) for s, iid, v, why in top[:limit]
-    ]
+    hits = []
+    for s, iid, v, why in top[:limit]:
+        ind = inds[iid]
+        shown = [_alias_text(why, ind)] if why else []
+        hits.append(Hit(ind, s, shown + _reasons(found[iid], v, bits)))
+    return hits
+
+
+def _alias_text(why: str, ind: LibraryIndicator) -> str:
+    """Fill ``{alias:N}`` in a bonus reason with the alias as written."""
+    m = re.search(r"\{alias:(\d+)\}", why)
+    return why if m is None else why.replace(m.group(0), ind.aliases[int(m.group(1))])
 
 
 def round_score(x: float) -> float:

@@ -348,24 +348,11 @@ def history(
         .join(run, run.c.id == result.c.run_id)
         .where(cond)
     )
+    names = ["年度", "项目", "部门", "类型", "指标名称", "年度指标值", "实际完成值", "实际值",
+             "单位", "得分", "分值", "_id"]  # fmt: skip
     with lib.engine.connect() as conn:
-        rows = pd.DataFrame.from_records(
-            [tuple(r) for r in conn.execute(q)],
-            columns=[
-                "年度",
-                "项目",
-                "部门",
-                "类型",
-                "指标名称",
-                "年度指标值",
-                "实际完成值",
-                "实际值",
-                "单位",
-                "得分",
-                "分值",
-                "_id",
-            ],
-        )
+        cols = list(zip(*conn.execute(q).all(), strict=True)) or [()] * len(names)
+    rows = pd.DataFrame(dict(zip(names, map(list, cols), strict=True)))
     keep = rows["类型"].isin(kinds)
     if department:
         keep &= rows["部门"] == department

@@ -25,7 +25,7 @@ from ..errors import EvalError
 from ..rounding import round_half_up
 from .grams import grams
 from .model import LibraryIndicator
-from .search import gram_bits, matches, names_of, search
+from .search import gram_bits, matches, search
 
 if TYPE_CHECKING:
     from .catalog import Library
@@ -81,12 +81,11 @@ def _text_relevance(lib: Library, text: str) -> dict[int, tuple[float, set[str]]
     tg = grams(text[:500])
     if not tg:
         return {}
-    found = matches(lib, gram_bits(tg), [])
-    names = names_of(lib, list(found))
+    found, keys = matches(lib, gram_bits(tg), [])
     out: dict[int, tuple[float, set[str]]] = {}
-    for iid, _fields in found.items():
+    for iid in found:
         best: tuple[float, set[str]] = (0.0, set())
-        for label in (names[iid][0], *names[iid][1]):
+        for label in (keys[iid][0], *keys[iid][1]):
             g = grams(label)
             held = g & tg
             if g and len(held) / len(g) > best[0]:

@@ -59,6 +59,8 @@ def upgrade() -> None:
         _text("criterion"),
         sa.Column("aliases", sa.JSON, nullable=False),
         _text("source"),
+        _str("name_key", 200),
+        _text("alias_keys"),
     )
     op.create_table(
         "indicator_type",
