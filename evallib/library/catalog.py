@@ -1,7 +1,7 @@
 """The indicator library (指标库): open it, add, update and read indicators.
 
->>> lib = Library.open("指标库.sqlite")   # doctest: +SKIP
->>> lib.add(LibraryIndicator(code="PX-1", name="培训合格率", unit="%"))  # doctest: +SKIP
+Usage: ``lib = Library.open("指标库.sqlite")``, then ``lib.add(LibraryIndicator(...))``,
+``lib.get("PX-04")``, ``lib.fetch()``; search and the results store take ``lib``.
 
 Writes keep the search index (:data:`~evallib.library.schema.indicator_gram`) and the project
 types in the same transaction as the indicator, so a reader never sees one without the other.
