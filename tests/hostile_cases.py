@@ -29,6 +29,7 @@ from .samples import EVIDENCE, SYSTEM
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "survey_data" / "demo"
 DATA = ROOT / "tests" / "data"
+GOALS = ROOT / "survey_data" / "goals"
 
 @dataclass
 class Case:
@@ -51,7 +52,7 @@ class Case:
 RESULT_FILES = {
     "score": "out/result.json", "survey": "out/survey_summary.json",
     "weights-ahp": "out/weights.json", "review": "out/summary.json",
-    "rank": "out/comprehensive.json",
+    "rank": "out/comprehensive.json", "goals": "out/goals.json",
 }  # fmt: skip
 
 
@@ -77,6 +78,9 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "forms.xlsx": lambda: (ROOT / "survey_data/review/复核样本_自评表.xlsx").read_bytes(),
         "legacy_spec.yaml": lambda: (DATA / "surveys" / "spec_legacy.yaml").read_bytes(),
         "survey.xls": lambda: (DATA / "surveys" / "wjx_legacy.xls").read_bytes(),
+        "goals.xlsx": lambda: (GOALS / "绩效目标申报_长表.xlsx").read_bytes(),
+        "goals.csv": lambda: _goals_csv(),
+        "goal_forms.xlsx": lambda: (GOALS / "绩效目标申报表_分表.xlsx").read_bytes(),
         "lib.xlsx": lambda: _library_file("lib.xlsx"),
         "lib.yaml": lambda: _library_file("lib.yaml"),
         "out/lib.sqlite": lambda: _library_file("lib.sqlite"),
@@ -117,6 +121,16 @@ def _library_file(name: str) -> bytes:
         return (Path(d) / name).read_bytes()
 
 
+def _goals_csv() -> bytes:
+    """The demo goal sheets as the long table in CSV."""
+    import pandas as pd
+
+    from evallib.inert import csv_bytes
+
+    df = pd.read_excel(GOALS / "绩效目标申报_长表.xlsx", dtype=object)
+    return csv_bytes(df)
+
+
 LIBRARY = ["library", "import", "--db", "out/lib.sqlite"]
 PROJ = ["proj/project.yaml", "proj/evidence.yaml", "proj/spec.yaml", "proj/问卷星_按选项文本.xlsx"]
 
@@ -155,6 +169,11 @@ SLOTS: dict[str, tuple[list[str], list[str], str, str, bool]] = {
     "rank-csv": ([*RANK[:1], "matrix.csv", *RANK[1:]], ["matrix.csv"], "matrix.csv", "csv", False),
     "rank-xlsx": ([*RANK[:1], "matrix.xlsx", *RANK[1:]], ["matrix.xlsx"], "matrix.xlsx", "xlsx",
                   False),
+    "goals-xlsx": (["goals", "goals.xlsx", "--out", "out"], ["goals.xlsx"], "goals.xlsx", "xlsx",
+                   False),
+    "goals-csv": (["goals", "goals.csv", "--out", "out"], ["goals.csv"], "goals.csv", "csv", False),
+    "goals-forms": (["goals", "goal_forms.xlsx", "--forms", "--out", "out"], ["goal_forms.xlsx"],
+                    "goal_forms.xlsx", "xlsx", False),
     "library-xlsx": ([*LIBRARY, "lib.xlsx"], ["lib.xlsx", "out/lib.sqlite"], "lib.xlsx", "xlsx",
                      False),
     "library-yaml": ([*LIBRARY, "lib.yaml"], ["lib.yaml", "out/lib.sqlite"], "lib.yaml", "yaml",

@@ -393,13 +393,17 @@ def _notes(rows: pd.DataFrame) -> list[str]:
     return notes
 
 
-def last_actual(lib: Library, name: str, project: str, year: int) -> float | None:
-    """The actual value of ``name`` recorded for ``project`` in ``year − 1`` (None if none) —
-    what a goal check compares a new target with."""
+def last_actual(
+    lib: Library, name: str, project: str, year: int, unit: str | None = None
+) -> float | None:
+    """The actual value of ``name`` recorded for ``project`` in ``year − 1`` (None if none; with
+    ``unit``, only a value recorded in that unit) — what a goal check compares a new target
+    with."""
     h = history(lib, name)
-    prev = h.rows[(h.rows["项目"] == project) & (h.rows["年度"] == year - 1)].dropna(
-        subset=["实际值"]
-    )
+    rows = h.rows
+    prev = rows[(rows["项目"] == project) & (rows["年度"] == year - 1)].dropna(subset=["实际值"])
+    if unit is not None:
+        prev = prev[prev["单位"] == unit]
     return None if prev.empty else float(prev["实际值"].iloc[-1])
 
 
