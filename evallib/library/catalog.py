@@ -26,23 +26,8 @@ from .schema import indicator, indicator_gram, indicator_type, library_info, syn
 
 __all__ = ["Library"]
 
-_COLUMNS = [
-    "code",
-    "name",
-    "level1",
-    "level2",
-    "category",
-    "sector",
-    "unit",
-    "direction",
-    "rule",
-    "params",
-    "target",
-    "explanation",
-    "criterion",
-    "aliases",
-    "source",
-]
+#: indicator table columns stored from the model (project types live in their own table)
+_COLUMNS = [f for f in LibraryIndicator.model_fields if f != "project_types"]
 
 
 @dataclass

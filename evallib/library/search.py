@@ -43,7 +43,7 @@ from .schema import (
 if TYPE_CHECKING:
     from .catalog import Library
 
-__all__ = ["Hit", "hits_table", "search"]
+__all__ = ["Hit", "hits_table", "ranked_table", "search"]
 
 FIELD_WEIGHTS = {FIELD_NAME: 1.0, FIELD_ALIAS: 0.9, FIELD_CLASS: 0.3, FIELD_TEXT: 0.25}
 FIELD_ZH = {
@@ -307,32 +307,22 @@ def _one_character(lib: Library, ch: str, where: list[Any], limit: int) -> list[
     return [Hit(ind, 1.0, [f"名称含“{ch}”"]) for ind in lib.fetch(ids=ids)]
 
 
-def hits_table(hits: list[Hit]) -> Any:
-    """Hits as a Chinese table (编码, 指标名称, 一级/二级, 单位, 参考指标值, 得分, 匹配原因)."""
+def ranked_table(
+    rows: list[tuple[LibraryIndicator, float, list[str]]], score: str, reasons: str
+) -> Any:
+    """Ranked indicators as a Chinese table: 编码, 指标名称, 一级/二级, 单位, 参考指标值, then the
+    score and the reasons under the given headers (search: 匹配度/匹配原因; suggest:
+    推荐度/推荐理由)."""
     import pandas as pd
 
-    return pd.DataFrame(
-        [
-            {
-                "编码": h.indicator.code,
-                "指标名称": h.indicator.name,
-                "一级指标": h.indicator.level1,
-                "二级指标": h.indicator.level2,
-                "计量单位": h.indicator.unit,
-                "参考指标值": h.indicator.target,
-                "匹配度": h.score,
-                "匹配原因": "；".join(h.reasons),
-            }
-            for h in hits
-        ],
-        columns=[
-            "编码",
-            "指标名称",
-            "一级指标",
-            "二级指标",
-            "计量单位",
-            "参考指标值",
-            "匹配度",
-            "匹配原因",
-        ],
-    )
+    cols = ["编码", "指标名称", "一级指标", "二级指标", "计量单位", "参考指标值", score, reasons]
+    data = [
+        [i.code, i.name, i.level1, i.level2, i.unit, i.target, sc, "；".join(why)]
+        for i, sc, why in rows
+    ]
+    return pd.DataFrame(data, columns=cols)
+
+
+def hits_table(hits: list[Hit]) -> Any:
+    """Hits as a Chinese table (编码, 指标名称, 一级/二级, 单位, 参考指标值, 匹配度, 匹配原因)."""
+    return ranked_table([(h.indicator, h.score, h.reasons) for h in hits], "匹配度", "匹配原因")

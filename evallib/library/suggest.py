@@ -25,7 +25,7 @@ from ..errors import EvalError
 from ..rounding import round_half_up
 from .grams import grams
 from .model import LibraryIndicator
-from .search import gram_bits, matches, search
+from .search import gram_bits, matches, ranked_table, search
 
 if TYPE_CHECKING:
     from .catalog import Library
@@ -147,28 +147,4 @@ def suggest(
 
 def suggestions_table(items: list[Suggestion]) -> pd.DataFrame:
     """Suggestions as a Chinese table."""
-    return pd.DataFrame(
-        [
-            {
-                "编码": s.indicator.code,
-                "指标名称": s.indicator.name,
-                "一级指标": s.indicator.level1,
-                "二级指标": s.indicator.level2,
-                "计量单位": s.indicator.unit,
-                "参考指标值": s.indicator.target,
-                "推荐度": s.score,
-                "推荐理由": "；".join(s.reasons),
-            }
-            for s in items
-        ],
-        columns=[
-            "编码",
-            "指标名称",
-            "一级指标",
-            "二级指标",
-            "计量单位",
-            "参考指标值",
-            "推荐度",
-            "推荐理由",
-        ],
-    )
+    return ranked_table([(s.indicator, s.score, s.reasons) for s in items], "推荐度", "推荐理由")
