@@ -127,7 +127,7 @@ def _goals_csv() -> bytes:
 
     from evallib.inert import csv_bytes
 
-    df = pd.read_excel(GOALS / "绩效目标申报_长表.xlsx", dtype=object)
+    df = pd.read_excel(GOALS / "绩效目标申报_长表.xlsx", dtype=object, engine="openpyxl")
     return csv_bytes(df)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..rounding import round_half_up
 from .model import GoalIndicator, GoalSheet
 
 __all__ = ["PLANTS", "UNIT_COSTS", "generate_sheets", "write_forms", "write_long_table"]
@@ -72,7 +73,7 @@ def _clean_sheet(k: int, rng: np.random.Generator) -> GoalSheet:
     stem, per_unit, rows = _TYPES[ptype]
     q = int(rng.integers(3, 30)) * (100 if ptype == "培训" else 10 if ptype == "设备购置" else 4)
     q2 = q * 150
-    budget = round(q * per_unit * float(rng.uniform(0.9, 1.1)), 2)
+    budget = round_half_up(q * per_unit * float(rng.uniform(0.9, 1.1)), 2)
     place = _PLACES[k % len(_PLACES)]
     inds = []
     for l1, l2, name, value, unit, last in rows:
