@@ -53,6 +53,7 @@ RESULT_FILES = {
     "score": "out/result.json", "survey": "out/survey_summary.json",
     "weights-ahp": "out/weights.json", "review": "out/summary.json",
     "rank": "out/comprehensive.json", "goals": "out/goals.json",
+    "monitor": "out/monitor.json",
 }  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "legacy_spec.yaml": lambda: (DATA / "surveys" / "spec_legacy.yaml").read_bytes(),
         "survey.xls": lambda: (DATA / "surveys" / "wjx_legacy.xls").read_bytes(),
         "goals.xlsx": lambda: (GOALS / "绩效目标申报_长表.xlsx").read_bytes(),
+        "monitor.xlsx": lambda: (ROOT / "survey_data/monitor/绩效监控_6月.xlsx").read_bytes(),
         "goals.csv": lambda: _goals_csv(),
         "goal_forms.xlsx": lambda: (GOALS / "绩效目标申报表_分表.xlsx").read_bytes(),
         "lib.xlsx": lambda: _library_file("lib.xlsx"),
@@ -169,6 +171,8 @@ SLOTS: dict[str, tuple[list[str], list[str], str, str, bool]] = {
     "rank-csv": ([*RANK[:1], "matrix.csv", *RANK[1:]], ["matrix.csv"], "matrix.csv", "csv", False),
     "rank-xlsx": ([*RANK[:1], "matrix.xlsx", *RANK[1:]], ["matrix.xlsx"], "matrix.xlsx", "xlsx",
                   False),
+    "monitor-xlsx": (["monitor", "monitor.xlsx", "--month", "6", "--out", "out"],
+                     ["monitor.xlsx"], "monitor.xlsx", "xlsx", False),
     "goals-xlsx": (["goals", "goals.xlsx", "--out", "out"], ["goals.xlsx"], "goals.xlsx", "xlsx",
                    False),
     "goals-csv": (["goals", "goals.csv", "--out", "out"], ["goals.csv"], "goals.csv", "csv", False),

@@ -30,7 +30,10 @@ from ..fileio import read_yaml
 from ..tables import ROW, read_table
 from .model import GoalIndicator, GoalSheet
 
-__all__ = ["read_goal_forms", "read_goal_sheets", "read_goal_table", "read_goal_yaml"]
+__all__ = [
+    "clean_cell", "find_column", "money_factor", "money_wan", "read_goal_forms",
+    "read_goal_sheets", "read_goal_table", "read_goal_yaml",
+]  # fmt: skip
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sheet_id": ("项目编码", "项目编号", "项目代码"),
@@ -52,7 +55,7 @@ BUDGET = ("资金总额", "年度资金总额", "预算金额", "项目资金", 
 _SPACE = re.compile(r"\s+")
 
 
-def _clean(v: Any) -> str:
+def clean_cell(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -64,14 +67,14 @@ def _header_key(h: str) -> str:
     return _SPACE.sub("", str(h)).split("（")[0].split("(")[0]
 
 
-def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
+def find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
     for c in columns:
         if _header_key(c) in names:
             return c
     return None
 
 
-def _budget_factor(header: str, file: str, sheet: str | None) -> float:
+def money_factor(header: str, file: str, sheet: str | None) -> float:
     """万元 per unit of the money column: its header must say 万元 or 元."""
     if "万元" in header:
         return 1.0
@@ -86,8 +89,8 @@ def _budget_factor(header: str, file: str, sheet: str | None) -> float:
     )
 
 
-def _budget(v: Any, factor: float, where: dict[str, Any]) -> float | None:
-    text = _clean(v).replace(",", "")
+def money_wan(v: Any, factor: float, where: dict[str, Any]) -> float | None:
+    text = clean_cell(v).replace(",", "")
     if not text:
         return None
     found = re.findall(r"\d+(?:\.\d+)?\s*(?:万元|元)?", text)
@@ -114,7 +117,7 @@ def read_goal_table(path: str | Path, *, sheet: str | int | None = None) -> list
         path, sheet=sheet, header_keywords=["三级指标", "指标内容", "指标名称"], fast=True
     )
     df = table.frame
-    cols = {k: _find(list(df.columns), names) for k, names in COLUMNS.items()}
+    cols = {k: find_column(list(df.columns), names) for k, names in COLUMNS.items()}
     missing = [COLUMNS[k][0] for k in ("project", "name", "value") if cols[k] is None]
     if missing:
         raise EvalError(
@@ -124,15 +127,15 @@ def read_goal_table(path: str | Path, *, sheet: str | int | None = None) -> list
             row=table.header_row,
             fix="表头应含 项目名称、三级指标（或指标内容）、指标值",
         )
-    bcol = _find(list(df.columns), BUDGET)
-    factor = _budget_factor(bcol, table.file, table.sheet) if bcol else 1.0
+    bcol = find_column(list(df.columns), BUDGET)
+    factor = money_factor(bcol, table.file, table.sheet) if bcol else 1.0
     fill = [
         cols[k]
         for k in ("sheet_id", "project", "department", "project_type", "year", "overall_goal")
         if cols[k]
     ]
     df = df.copy()
-    blank = df[fill].map(lambda v: _clean(v) == "")
+    blank = df[fill].map(lambda v: clean_cell(v) == "")
     # fill down within a project only: a new project (its key cell filled) starts a block
     key = cols["sheet_id"] or cols["project"]
     block = (~blank[key]).cumsum()
@@ -141,22 +144,22 @@ def read_goal_table(path: str | Path, *, sheet: str | int | None = None) -> list
     last: dict[str, tuple[str, str]] = {}
     for rec in df.to_dict("records"):
         where = {"file": table.file, "sheet": table.sheet, "row": int(rec[ROW])}
-        project = _clean(rec[cols["project"]])
+        project = clean_cell(rec[cols["project"]])
         if not project:
             raise EvalError(
                 "项目名称为空", column=cols["project"], fix="每一行填写项目名称", **where
             )
-        sid = _clean(rec[cols["sheet_id"]]) if cols["sheet_id"] else project
+        sid = clean_cell(rec[cols["sheet_id"]]) if cols["sheet_id"] else project
         gs = sheets.get(sid)
         if gs is None:
             gs = sheets[sid] = _new_sheet(sid, project, rec, cols, bcol, factor, where, table)
-        l1 = _SPACE.sub("", _clean(rec[cols["level1"]])) if cols["level1"] else ""
-        l2 = _SPACE.sub("", _clean(rec[cols["level2"]])) if cols["level2"] else ""
+        l1 = _SPACE.sub("", clean_cell(rec[cols["level1"]])) if cols["level1"] else ""
+        l2 = _SPACE.sub("", clean_cell(rec[cols["level2"]])) if cols["level2"] else ""
         p1, p2 = last.get(sid, ("", ""))
         l1, l2 = l1 or p1, l2 or (p2 if not l1 or l1 == p1 else "")
         last[sid] = (l1, l2)
-        name = _clean(rec[cols["name"]])
-        value = _clean(rec[cols["value"]])
+        name = clean_cell(rec[cols["name"]])
+        value = clean_cell(rec[cols["value"]])
         if not name and not value:
             continue
         gs.indicators.append(
@@ -166,7 +169,7 @@ def read_goal_table(path: str | Path, *, sheet: str | int | None = None) -> list
                 name,
                 value,
                 **{
-                    k: _clean(rec[cols[k]])
+                    k: clean_cell(rec[cols[k]])
                     for k in ("unit", "nature", "basis", "last_actual")
                     if cols[k]
                 },
@@ -187,7 +190,7 @@ def _new_sheet(
     table: Any,
 ) -> GoalSheet:
     def get(k: str) -> str:
-        return _clean(rec[cols[k]]) if cols[k] else ""
+        return clean_cell(rec[cols[k]]) if cols[k] else ""
 
     year = get("year")
     return GoalSheet(
@@ -195,7 +198,7 @@ def _new_sheet(
         project,
         department=get("department"),
         project_type=get("project_type"),
-        budget_wan=_budget(rec[bcol], factor, {**where, "column": bcol}) if bcol else None,
+        budget_wan=money_wan(rec[bcol], factor, {**where, "column": bcol}) if bcol else None,
         overall_goal=get("overall_goal") if cols["overall_goal"] else None,
         year=int(float(year)) if re.fullmatch(r"\d{4}(\.0)?", year) else None,
         file=table.file,
@@ -219,7 +222,7 @@ def _label_values(rows: list[list[Any]]) -> dict[str, tuple[str, str, int]]:
     """label key → (value, label cell text, row) for the first labelled cell of each key."""
     out: dict[str, tuple[str, str, int]] = {}
     for r, row in enumerate(rows, 1):
-        cells = [_clean(c) for c in row]
+        cells = [clean_cell(c) for c in row]
         for j, c in enumerate(cells):
             key = _SPACE.sub("", c).rstrip(":：")
             hit = next((k for k, names in _LABELS.items() if key in names), None)
@@ -237,16 +240,16 @@ def _table_header(rows: list[list[Any]]) -> int | None:
     heads = [
         i
         for i, row in enumerate(rows)
-        if {"一级指标", "二级指标"} <= {_SPACE.sub("", _clean(c)) for c in row}
+        if {"一级指标", "二级指标"} <= {_SPACE.sub("", clean_cell(c)) for c in row}
     ]
     if not heads:
         return None
     for i in heads:
         above = next(
             (
-                " ".join(_clean(c) for c in r)
+                " ".join(clean_cell(c) for c in r)
                 for r in reversed(rows[:i])
-                if any(_clean(c) for c in r)
+                if any(clean_cell(c) for c in r)
             ),
             "",
         )
@@ -265,9 +268,9 @@ def _form_sheet(path: Path, title: str, rows: list[list[Any]]) -> GoalSheet | No
     if "budget" in labels:
         value, label, r = labels["budget"]
         row_text = (
-            " ".join(_clean(c) for c in rows[r - 1])
+            " ".join(clean_cell(c) for c in rows[r - 1])
             + " "
-            + " ".join(_clean(c) for c in rows[r - 2])
+            + " ".join(clean_cell(c) for c in rows[r - 2])
             if r >= 2
             else label
         )
@@ -280,8 +283,8 @@ def _form_sheet(path: Path, title: str, rows: list[list[Any]]) -> GoalSheet | No
                 fix="在标签或数值中写明单位，如「年度资金总额（万元）」",
                 **where,
             )
-        budget = _budget(value, factor or 1e-4, {**where, "row": r})
-    header = [_clean(c) for c in rows[head]]
+        budget = money_wan(value, factor or 1e-4, {**where, "row": r})
+    header = [clean_cell(c) for c in rows[head]]
     cols = {
         k: next((j for j, h in enumerate(header) if _header_key(h) in names), None)
         for k, names in COLUMNS.items()
@@ -295,7 +298,7 @@ def _form_sheet(path: Path, title: str, rows: list[list[Any]]) -> GoalSheet | No
         )
     year = labels.get("year", ("", "", 0))[0]
     if not year:  # the title: 项目支出绩效目标申报表（2026年度）
-        m = re.search(r"(\d{4})\s*年度", " ".join(_clean(c) for r in rows[:3] for c in r))
+        m = re.search(r"(\d{4})\s*年度", " ".join(clean_cell(c) for r in rows[:3] for c in r))
         year = m.group(1) if m else ""
     gs = GoalSheet(
         labels.get("sheet_id", (labels["project"][0], "", 0))[0] or title,
@@ -317,7 +320,7 @@ def _form_rows(
 ) -> None:
     l1 = l2 = ""
     for r in range(head + 1, len(rows)):
-        cells = [_clean(c) for c in rows[r]]
+        cells = [clean_cell(c) for c in rows[r]]
         text = "".join(cells)
         if not text or any(w in text for w in ("审核意见", "填报人", "填报说明")):
             break
@@ -384,16 +387,16 @@ def read_goal_yaml(path: str | Path) -> list[GoalSheet]:
     for n, s in enumerate(items, 1):
         try:
             inds = [
-                GoalIndicator(**{k: _clean(v) for k, v in i.items()})
+                GoalIndicator(**{k: clean_cell(v) for k, v in i.items()})
                 for i in s.get("indicators", [])
             ]
             gs = GoalSheet(
-                _clean(s.get("sheet_id") or s["project"]),
-                _clean(s["project"]),
-                department=_clean(s.get("department")),
-                project_type=_clean(s.get("project_type")),
+                clean_cell(s.get("sheet_id") or s["project"]),
+                clean_cell(s["project"]),
+                department=clean_cell(s.get("department")),
+                project_type=clean_cell(s.get("project_type")),
                 budget_wan=float(s["budget_wan"]) if s.get("budget_wan") is not None else None,
-                overall_goal=_clean(s.get("overall_goal")) if "overall_goal" in s else None,
+                overall_goal=clean_cell(s.get("overall_goal")) if "overall_goal" in s else None,
                 year=int(s["year"]) if s.get("year") else None,
                 file=str(path),
                 indicators=inds,

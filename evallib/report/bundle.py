@@ -59,15 +59,15 @@ _VERSION_PKGS = (
 )
 
 
-def notebook_path() -> Path:
-    """The shipped report notebook (``notebooks/key_evaluation.ipynb``)."""
+def notebook_path(name: str = "key_evaluation.ipynb") -> Path:
+    """A shipped notebook (default the report notebook ``notebooks/key_evaluation.ipynb``)."""
     try:
-        p = Path(str(resources.files("evallib.notebooks") / "key_evaluation.ipynb"))
+        p = Path(str(resources.files("evallib.notebooks") / name))
         if p.is_file():
             return p
     except ModuleNotFoundError:  # pragma: no cover
         pass
-    return Path(__file__).resolve().parents[2] / "notebooks" / "key_evaluation.ipynb"
+    return Path(__file__).resolve().parents[2] / "notebooks" / name
 
 
 @dataclass
