@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, templates
+from .cli_feedback import add_feedback_parser
 from .cli_goals import add_goals_parser
 from .cli_library import add_library_parser, add_template_from_library
 from .cli_monitor import add_monitor_parser
@@ -345,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_library_parser(sub)
     add_goals_parser(sub)
     add_monitor_parser(sub)
+    add_feedback_parser(sub)
 
     s = sub.add_parser("survey", help="满意度问卷：清洗、计分、信度、分组，输出脱敏数据与表格")
     s.add_argument("spec", help="问卷说明 YAML")

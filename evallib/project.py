@@ -43,6 +43,8 @@ class ProjectInfo(BaseModel):
     year: int = Field(validation_alias=AliasChoices("year", "年度"), ge=2000, le=2100)
     overview: str = _f("overview", "项目概况", default="")
     goals: str = _f("goals", "绩效目标", "项目绩效目标", default="")
+    #: 支出类型 (e.g. 对个人和家庭的补助): result feedback exempts some types from budget cuts
+    expenditure_type: str = _f("expenditure_type", "支出类型", default="")
     funds: list[FundsRow] = Field(
         default_factory=list, validation_alias=AliasChoices("funds", "资金")
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from evallib.cli import main
 from evallib.errors import InputDataError, ReportError
 from evallib.report import reproduce, run_report
 
@@ -397,3 +398,15 @@ def test_report_speaks_chinese_and_percent(bundle: Path) -> None:
             assert not hit, (name, word, text[max(0, hit.start() - 60) : hit.end() + 60])
         ratio = RAW_RATIO.search(text)
         assert not ratio, (name, text[max(0, ratio.start() - 60) : ratio.end() + 30])
+
+
+def test_feedback_letter_on_the_demo_bundle(bundle: Path, tmp_path: Path) -> None:
+    """issue 14: the 反馈书 of a real report bundle holds its problems, grade and deadline."""
+    from docx import Document
+
+    out = tmp_path / "反馈"
+    assert main(["feedback", str(bundle), "--out", str(out), "--date", "2026-12-10"]) == 0
+    letter = next((out / "反馈书").glob("*.docx"))
+    text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    assert "预算执行率偏低" in text and "「良」" in text and "2027年2月8日" in text
+    assert "畅通群众诉求反映渠道" in text  # a suggestion becomes a required correction

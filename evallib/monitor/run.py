@@ -283,6 +283,20 @@ def monitor(
     return MonitorResult(month, pd.DataFrame(projects), ind)
 
 
+#: percent columns → their Excel header; values become fractions shown as 0.00% (24 → 24.00%)
+_EXCEL_PERCENT = {"预算执行率": "预算执行率", "时间进度": "时间进度比例", "完成率": "完成率",
+                  "计划进度": "计划进度比例"}  # fmt: skip
+
+
+def excel_view(df: pd.DataFrame) -> pd.DataFrame:
+    """The table for Excel: percent columns as fractions under rate headers, so the cells hold
+    numbers that Excel shows as percentages."""
+    out = df.copy()
+    for col in (c for c in _EXCEL_PERCENT if c in out.columns):
+        out[col] = out[col].astype(float) / 100
+    return out.rename(columns=_EXCEL_PERCENT)
+
+
 def write_outputs(
     res: MonitorResult, out: str | Path, *, provenance: Provenance | None = None
 ) -> list[Path]:
@@ -299,8 +313,8 @@ def write_outputs(
     js = (json.dumps(_clean(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
     book = frames_xlsx(
         {
-            "项目监控": res.projects,
-            "指标监控": res.indicators,
+            "项目监控": excel_view(res.projects),
+            "指标监控": excel_view(res.indicators),
             "纠偏清单": res.to_correct[["项目编号", "项目名称", "主管部门", "总体", "原因"]],
         }
     )
