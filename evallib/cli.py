@@ -183,7 +183,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
     print(f"报告：{main_file}")
     print(f"总分：{res.total:.2f}")
-    print(f"评价等级：{res.grade or '未定级'}")
+    from .project import load_project
+    from .report.context import REPORT_KINDS
+
+    label = REPORT_KINDS[load_project(args.project).kind]["grade"]
+    print(f"{label}：{res.grade or '未定级'}")
     print(f"运行包（工作底稿）：{res.out}（result.json、manifest.json、report.ipynb）")
     return 0
 

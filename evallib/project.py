@@ -8,7 +8,7 @@ Paths are relative to the project file.  See ``docs/report.md`` for the format.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
@@ -100,6 +100,9 @@ class ProjectFile(BaseModel):
     system: str = Field(validation_alias=AliasChoices("system", "指标体系"))
     evidence: str = Field(validation_alias=AliasChoices("evidence", "证据"))
     survey: SurveyFiles | None = _f("survey", "满意度调查")
+    kind: Literal["key_evaluation", "ex_ante", "department", "self_evaluation"] = _f(
+        "kind", "报告类型", default="key_evaluation"
+    )  # the report's outline and wording (REPORT_KINDS)
     profile: str | None = _f("profile", "评分口径")
     grade_scale: str | None = _f("grade_scale", "评价等级")
     consequences: dict[str, str] = Field(

@@ -203,11 +203,16 @@ def _convert(
 def _evallib_inputs(nb_in: Path) -> dict[str, dict[str, str]]:
     """The files evallib itself supplies (notebook, report look), located by name so that a
     bundle moved to another machine finds them in that machine's evallib."""
+    from .context import REPORT_KINDS
     from .render import template_dir
 
     out = {}
-    if nb_in.resolve() == notebook_path().resolve():
+    shipped = {notebook_path(k["notebook"]).resolve(): k["notebook"] for k in REPORT_KINDS.values()}
+    name = shipped.get(nb_in.resolve())
+    if name == "key_evaluation.ipynb":  # the reference recorded by earlier bundles too
         out["notebook"] = {"evallib": "notebook", "sha256": sha256_file(nb_in)}
+    elif name is not None:
+        out["notebook"] = {"evallib": f"notebook:{name}", "sha256": sha256_file(nb_in)}
     else:  # a notebook of the user's: copied like any input
         out["notebook"] = {"path": str(nb_in), "sha256": sha256_file(nb_in)}
     for p in sorted(template_dir().iterdir()):
@@ -219,11 +224,13 @@ def _evallib_inputs(nb_in: Path) -> dict[str, dict[str, str]]:
 def _evallib_file(ref: str) -> Path | None:
     """Where an evallib-supplied input of a manifest is on this machine."""
     from .. import templates
+    from .context import REPORT_KINDS
     from .render import template_dir
 
     kind, _, name = ref.partition(":")
     if kind == "notebook":
-        return notebook_path()
+        shipped = {k["notebook"] for k in REPORT_KINDS.values()}
+        return notebook_path(name) if name in shipped else notebook_path() if not name else None
     if kind == "report_template":
         return template_dir() / name
     if kind == "indicator_template" and name in templates.names():
@@ -270,7 +277,9 @@ def _build(
     proj = load_project(project)  # fails here, before any kernel, on a broken project
     import nbformat  # after validation: a broken project fails without the import cost
 
-    nb_in = Path(notebook) if notebook else notebook_path()
+    from .context import REPORT_KINDS
+
+    nb_in = Path(notebook) if notebook else notebook_path(REPORT_KINDS[proj.kind]["notebook"])
     nb_out = stage / "report.ipynb"
     timings["validate"] = time.perf_counter() - t0
     t1 = time.perf_counter()

@@ -21,9 +21,37 @@ from ..results import EvaluationResult, Provenance, _clean
 from ..scoring import evaluate
 from .blocks import Payload, Section
 
-__all__ = ["CN_NUM", "ReportContext", "prepare"]
+__all__ = ["CN_NUM", "REPORT_KINDS", "ReportContext", "prepare"]
 
 CN_NUM = "一二三四五六七八九十"
+
+#: report kind → notebook, report title, what is done (评价/评估), what the grade is called
+REPORT_KINDS: dict[str, dict[str, str]] = {
+    "key_evaluation": {"notebook": "key_evaluation.ipynb", "title": "绩效评价报告", "act": "评价",
+                       "grade": "评价等级", "year": "评价年度"},
+    "ex_ante": {"notebook": "ex_ante.ipynb", "title": "事前绩效评估报告", "act": "评估",
+                "grade": "评估结论", "year": "申报年度"},
+    "department": {"notebook": "department.ipynb", "title": "绩效评价报告", "act": "评价",
+                   "grade": "评价等级", "year": "评价年度"},
+    "self_evaluation": {"notebook": "self_evaluation.ipynb", "title": "绩效自评报告",
+                        "act": "自评", "grade": "自评等级", "year": "自评年度"},
+}  # fmt: skip
+
+#: 评价目的、对象和范围 per kind ({name}, {year}, {department} filled in)
+PURPOSE = {
+    "key_evaluation": "本次评价以{name}为对象，范围为 {year} 年度项目资金的使用及项目实施的全过程，"
+    "目的是客观评价项目决策、过程、产出和效益情况，总结经验、查找问题，"
+    "为改进预算管理、优化资源配置和安排以后年度预算提供参考。",
+    "ex_ante": "本次评估以{name}为对象，在预算安排前对项目的立项必要性、投入经济性、绩效目标"
+    "合理性、实施方案可行性和筹资合规性进行评估，为财政部门审核预算、决定是否安排资金"
+    "以及如何安排提供参考。",
+    "department": "本次评价以{department}{year}年度部门整体支出为对象，范围包括部门基本支出和全部"
+    "项目支出，目的是评价部门履职效能、预算管理和资金使用效益，总结经验、查找问题，"
+    "为改进部门预算管理和安排以后年度预算提供参考。",
+    "self_evaluation": "本次自评以{name}为对象，范围为 {year} 年度项目资金的使用和绩效目标的完成"
+    "情况，目的是对照年度绩效目标检查实际完成情况，分析偏差原因，改进项目管理，"
+    "并为以后年度预算安排提供参考。",
+}
 ANALYSIS_TITLES = {"决策": "项目决策", "过程": "项目过程", "产出": "项目产出", "效益": "项目效益"}
 
 
@@ -41,13 +69,19 @@ class ReportContext:
     survey: Any | None
     seed: int
 
+    @property
+    def words(self) -> dict[str, str]:
+        """The report kind's wording (评价 or 评估, 评价等级 or 评估结论 …)."""
+        return REPORT_KINDS[self.project.kind]
+
     # ------------------------------------------------------------------ payload
     def payload(self) -> Payload:
         """The numbers of the report (becomes result.json of the run bundle)."""
         p = self.project.project
         data: dict[str, Any] = {
             "report": {
-                "title": f"{p.name}绩效评价报告",
+                "title": f"{p.name}{self.words['title']}",
+                "kind": self.project.kind,
                 "project": p.name,
                 "department": p.department,
                 "implementer": p.implementer,
@@ -68,7 +102,7 @@ class ReportContext:
         p = self.project.project
         facts = (
             f"{p.name}（以下简称“项目”）由{p.department or '主管部门'}主管、"
-            f"{p.implementer or '实施单位'}具体实施，评价年度为 {p.year} 年。"
+            f"{p.implementer or '实施单位'}具体实施，{self.words['year']}为 {p.year} 年。"
         )
         return Section().para(facts).para(p.overview)
 
@@ -77,6 +111,10 @@ class ReportContext:
         s = Section()
         if not rows:
             return s.para("项目资金情况见证据资料。")
+        if self.project.kind == "ex_ante":  # nothing spent yet: the money asked for
+            df = pd.DataFrame({"资金来源": [r.item for r in rows],
+                               "申请资金（万元）": [r.full_year_budget for r in rows]})  # fmt: skip
+            return s.table(df, "项目申请资金情况")
         df = pd.DataFrame(
             [
                 {
@@ -92,7 +130,9 @@ class ReportContext:
                 for r in rows
             ]
         )
-        s.table(df, "项目资金情况（万元）")
+        dept = self.project.kind == "department"
+        caption = "部门整体支出情况（万元）" if dept else "项目资金情况（万元）"
+        s.table(df, caption)
         return s.para(
             "注：本表执行率 = 全年执行数 ÷ 全年预算数；评分中“预算执行率”指标的分母按评分口径"
             "确定，见评分表该指标的扣分原因。"
@@ -104,11 +144,10 @@ class ReportContext:
     # ------------------------------------------------------------------ 二、工作开展情况
     def purpose(self) -> Section:
         p = self.project.project
-        return Section().para(
-            f"本次评价以{p.name}为对象，范围为 {p.year} 年度项目资金的使用及项目实施的全过程，"
-            "目的是客观评价项目决策、过程、产出和效益情况，总结经验、查找问题，"
-            "为改进预算管理、优化资源配置和安排以后年度预算提供参考。"
+        text = PURPOSE[self.project.kind].format(
+            name=p.name, year=p.year, department=p.department or p.name
         )
+        return Section().para(text)
 
     def method(self) -> Section:
         r = self.result
@@ -118,15 +157,29 @@ class ReportContext:
         )
         n_leaf = len(r.indicators)
         text = (
-            f"评价遵循科学公正、统筹兼顾、激励约束、公开透明的原则。指标体系采用“{r.system_name}”，"
+            f"{self.words['act']}遵循科学公正、统筹兼顾、激励约束、公开透明的原则。"
+            f"指标体系采用“{r.system_name}”，"
             f"设一级指标 {len(levels)} 个：{parts}，合计 {r.declared_total:g} 分，末级指标 "
-            f"{n_leaf} 个。定量指标按完成值与指标值的比例计分，定性指标按“达成年度指标、部分达成"
-            "年度指标并具有一定效果、未达成年度指标且效果较差”三档计分，满意度指标依据问卷调查结果"
-            "计分。"
+            f"{n_leaf} 个。{self._rules_sentence()}"
             f"评分口径为“{r.profile.description}”，各指标得分保留两位小数（四舍五入），总分为各指标"
-            f"得分之和；评价等级标准为“{r.grade_scale.description}”。"
+            f"得分之和；{self.words['grade']}标准为“{r.grade_scale.description}”。"
         )
         return Section().para(text)
+
+    def _rules_sentence(self) -> str:
+        """How the leaves of this system are scored, from the rules they actually use."""
+        phrases = {
+            "auto": "定量指标按完成值与指标值的比例计分",
+            "positive": "定量指标按完成值与指标值的比例计分",
+            "qualitative": "定性指标按“达成年度指标、部分达成年度指标并具有一定效果、未达成年度"
+            "指标且效果较差”三档计分",
+            "criteria": f"要点类指标按{self.words['act']}要点逐项核实、符合即得该项分值",
+            "deduction": "合规类指标按发现的问题扣分",
+            "budget_execution": "预算执行率按执行数与预算数之比计分",
+            "from_survey": "满意度指标依据问卷调查结果计分",
+        }
+        used = dict.fromkeys(phrases[r] for r in self.result.indicators["rule"] if r in phrases)
+        return ("；".join(used) + "。") if used else ""
 
     def process(self) -> Section:
         t = self.project.texts.process or (
@@ -139,7 +192,9 @@ class ReportContext:
     def conclusion(self) -> Section:
         r = self.result
         name = self.project.project.name
-        text = f"经综合评价，{name}得分 {r.total:.2f} 分，评价等级为“{r.grade or '未定级'}”。"
+        w = self.words
+        text = (f"经综合{w['act']}，{name}得分 {r.total:.2f} 分，"
+                f"{w['grade']}为“{r.grade or '未定级'}”。")  # fmt: skip
         for c in r.caps_applied:
             text += (
                 f"按等级封顶规则（{c['reason']}），等级由“{c['grade_before']}”"
@@ -205,9 +260,9 @@ class ReportContext:
         grade[3] = r.grade or "未定级"
         return (
             Section()
-            .heading("附：绩效评价评分表", 3, new_page=True)
+            .heading(f"附：{self.words['title'].removesuffix('报告')}评分表", 3, new_page=True)
             .table(sheet, "", widths=widths, merge=n_par,
-                   foot=[["合计", *total], ["评价等级", *grade]])
+                   foot=[["合计", *total], [self.words["grade"], *grade]])
         )
 
     # ------------------------------------------------------------------ 四、指标分析

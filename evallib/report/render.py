@@ -105,6 +105,12 @@ def number_captions(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _year_label(kind: str | None) -> str:
+    from .context import REPORT_KINDS
+
+    return REPORT_KINDS.get(kind or "key_evaluation", REPORT_KINDS["key_evaluation"])["year"]
+
+
 def _cover(payload: dict[str, Any] | None, nb: Any) -> dict[str, Any]:
     r = (payload or {}).get("report", {})
     title = r.get("title") or nb.metadata.get("title") or "绩效评价报告"
@@ -114,7 +120,7 @@ def _cover(payload: dict[str, Any] | None, nb: Any) -> dict[str, Any]:
             ("项目名称", "project"),
             ("主管部门", "department"),
             ("实施单位", "implementer"),
-            ("评价年度", "year"),
+            (_year_label(r.get("kind")), "year"),
         )
         if r.get(v)
     ]
