@@ -31,9 +31,16 @@ from ..tables import ROW, read_table
 from .model import GoalIndicator, GoalSheet
 
 __all__ = [
-    "clean_cell", "find_column", "money_factor", "money_wan", "read_goal_forms",
-    "read_goal_sheets", "read_goal_table", "read_goal_yaml",
-]  # fmt: skip
+    "clean_cell",
+    "fill_down_by_project",
+    "find_column",
+    "money_factor",
+    "money_wan",
+    "read_goal_forms",
+    "read_goal_sheets",
+    "read_goal_table",
+    "read_goal_yaml",
+]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sheet_id": ("项目编码", "项目编号", "项目代码"),
@@ -72,6 +79,16 @@ def find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
         if _header_key(c) in names:
             return c
     return None
+
+
+def fill_down_by_project(df: pd.DataFrame, columns: list[str], key: str) -> pd.DataFrame:
+    """Blank (or merged) cells of ``columns`` filled from above *within* a project: a row whose
+    ``key`` cell is filled starts a new project, whose blank cells are never taken from the
+    previous one."""
+    blank = df[columns].map(lambda v: clean_cell(v) == "")
+    out = df.copy()
+    out[columns] = df[columns].mask(blank).groupby((~blank[key]).cumsum()).ffill()
+    return out
 
 
 def money_factor(header: str, file: str, sheet: str | None) -> float:
@@ -134,12 +151,7 @@ def read_goal_table(path: str | Path, *, sheet: str | int | None = None) -> list
         for k in ("sheet_id", "project", "department", "project_type", "year", "overall_goal")
         if cols[k]
     ]
-    df = df.copy()
-    blank = df[fill].map(lambda v: clean_cell(v) == "")
-    # fill down within a project only: a new project (its key cell filled) starts a block
-    key = cols["sheet_id"] or cols["project"]
-    block = (~blank[key]).cumsum()
-    df[fill] = df[fill].mask(blank).groupby(block).ffill()
+    df = fill_down_by_project(df, fill, cols["sheet_id"] or cols["project"])
     sheets: dict[str, GoalSheet] = {}
     last: dict[str, tuple[str, str]] = {}
     for rec in df.to_dict("records"):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import EvalError
 from ..fileio import atomic_write_bytes
-from ..goals.read import clean_cell, find_column, money_factor, money_wan
+from ..goals.read import clean_cell, fill_down_by_project, find_column, money_factor, money_wan
 from ..inert import frames_xlsx
 from ..parsing import parse_value
 from ..results import Provenance, _clean
@@ -109,9 +109,7 @@ def read_monitor_table(path: str | Path, *, sheet: str | None = None) -> tuple[p
         )
         if c
     ]
-    blank = df[fill].map(lambda v: clean_cell(v) == "")
-    key = cols["sheet_id"] or cols["project"]
-    df[fill] = df[fill].mask(blank).groupby((~blank[key]).cumsum()).ffill()
+    df = fill_down_by_project(df, fill, cols["sheet_id"] or cols["project"])
     return df, (table, cols, money)
 
 
