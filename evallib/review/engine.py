@@ -138,7 +138,9 @@ def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.Data
         agg[f"sum_{name}"] = g[f"total_{name}"].sum()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
     pct = rs.quant & (rs.a_dim == "percent")
-    agg["level1"] = g["level1"].agg(lambda x: "｜".join(pd.unique(x.astype(str))))
+    # each project's 一级 names in order of first appearance (one pass, not a lambda per group)
+    firsts = pd.DataFrame({"pid": pid_s.to_numpy(), "l1": l1s.to_numpy()}).drop_duplicates()
+    agg["level1"] = firsts.groupby("pid", sort=False)["l1"].agg("｜".join).reindex(agg.index)
     facts = pd.DataFrame({
         "out": l1s.str.contains("产出"), "ben": l1s.str.contains("效益"),
         "sat": l1s.str.contains("满意") | l2s.str.contains("满意"),
