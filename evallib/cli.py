@@ -381,7 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=_cmd_survey)
 
-    r = sub.add_parser("report", help="生成评价报告（重点评价、事前评估、部门整体、自评，按项目文件 kind）及运行包")
+    r = sub.add_parser(
+        "report", help="生成评价报告（重点评价、事前评估、部门整体、自评，按项目文件 kind）及运行包"
+    )
     r.add_argument("project", help="项目文件 YAML（见 docs/report.md）")
     r.add_argument("--out", required=True, help="输出目录（运行包）")
     r.add_argument("--format", default="pdf,docx,html", help="报告格式，逗号分隔：pdf,docx,html")
