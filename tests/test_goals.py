@@ -302,3 +302,14 @@ def test_goals_notebook_runs(tmp_path: Path) -> None:
     assert "退回修改" in joined and "修改建议" in joined
     assert "共审核申报表 40 份" in joined
     assert images == 1
+
+
+def test_yaml_demo_sheets() -> None:
+    from .conftest import ROOT
+
+    sheets = read_goal_sheets(ROOT / "survey_data/goals/申报表示例.yaml")
+    res = audit(sheets)
+    assert [s.sheet_id for s in sheets] == ["Y001", "Y002"] and res.returned == ["Y002"]
+    y2 = set(res.findings.loc[res.findings["sheet_id"] == "Y002", "check"])
+    assert {"vague_wording", "output_class_missing", "satisfaction_missing"} <= y2
+    assert res.findings[res.findings["sheet_id"] == "Y001"].empty
