@@ -21,7 +21,7 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    from .feedback import feedback, load_rules, portfolio_table, read_case
+    from .feedback import feedback, load_rules
     from .outdir import output_lock
     from .present import console_table
 
@@ -33,8 +33,9 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
             "整改期限应晚于反馈日期", value=args.deadline, fix="调整 --deadline 或 --date"
         )
     with output_lock(args.out):
-        paths = feedback(args.bundles, args.out, rules=rules, issued=issued, deadline=deadline)
-    port = portfolio_table([read_case(b) for b in args.bundles], rules)
+        paths, port = feedback(
+            args.bundles, args.out, rules=rules, issued=issued, deadline=deadline
+        )
     print(
         console_table(
             port[["项目名称", "总分", "等级", "压减比例", "建议下年安排（万元）", "豁免压减"]]

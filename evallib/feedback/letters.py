@@ -52,7 +52,6 @@ def letter_paragraphs(c: FeedbackCase, cons: Consequence, deadline: dt.date) -> 
         "未按期整改的，在以后年度预算安排中予以考虑。",
         "use": use,
         "agency": c.agency,
-        "date": "",
     }
 
 

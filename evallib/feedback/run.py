@@ -99,8 +99,9 @@ def feedback(
     issued: dt.date,
     deadline: dt.date | None = None,
     formats: tuple[str, ...] = ("docx", "pdf"),
-) -> list[Path]:
-    """Write every output for ``bundles`` into ``out``; returns the files written."""
+) -> tuple[list[Path], pd.DataFrame]:
+    """Write every output for ``bundles`` into ``out``; returns the files written and the
+    portfolio table (:func:`portfolio_table`)."""
     out = Path(out)
     deadline = deadline or issued + dt.timedelta(days=rules.deadline_days)
     cases = [read_case(b) for b in bundles]
@@ -135,4 +136,4 @@ def feedback(
     }
     js = json.dumps(_clean(payload), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     written.append(atomic_write_bytes(out / "feedback.json", js.encode()))
-    return written
+    return written, port
