@@ -153,9 +153,38 @@ def test_factor_analysis_equals_sklearn_and_factor_analyzer(demo) -> None:  # ty
     assert res.bartlett[0] == pytest.approx(chi2) and res.bartlett[2] == pytest.approx(p, abs=1e-12)
     kaiser = factor_analysis(items)
     assert kaiser.params["n_factors"] == int((np.linalg.eigvalsh(z.corr()) > 1).sum())
+    ml = factor_analysis(items, 2, method="ml", rotation="oblimin")
+    assert ml.loadings.shape == (items.shape[1], 2)
+    expected = _statsmodels_ml_converged(items.corr().to_numpy(), 2, len(items))
+    assert ml.params["converged"] is expected
+
+
+def _statsmodels_ml_converged(r: np.ndarray, k: int, n: int) -> bool:
+    """Whether statsmodels' own ML fit converges here (depends on the BLAS kernels)."""
+    import warnings
+
+    from statsmodels.multivariate.factor import Factor
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Factor(corr=r, n_factor=k, method="ml", nobs=n).fit()
+    return not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+
+
+def test_factor_analysis_warns_on_a_heywood_case() -> None:
+    # One factor cannot fit r12 = r13 = 0.8 with r23 = 0.5: the loading of item 1 would be
+    # sqrt(0.8 * 0.8 / 0.5) = 1.13 > 1 (a Heywood case), so ML runs into its bound.
+    r = np.array([[1, 0.8, 0.8, 0.1], [0.8, 1, 0.5, 0.1], [0.8, 0.5, 1, 0.1], [0.1, 0.1, 0.1, 1]])
+    z = np.random.default_rng(3).normal(size=(300, 4))
+    z = (z - z.mean(axis=0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False)).T)
+    x = pd.DataFrame(z @ np.linalg.cholesky(r).T, columns=list("abcd"))
+    assert x.corr().to_numpy() == pytest.approx(r)
+    assert _statsmodels_ml_converged(r, 1, 300) is False
     with pytest.warns(UserWarning, match="未收敛"):
-        ml = factor_analysis(items, 2, method="ml", rotation="oblimin")
-    assert ml.loadings.shape == (items.shape[1], 2) and ml.params["converged"] is False
+        ml = factor_analysis(x, 1, method="ml")
+    assert ml.params["converged"] is False and ml.loadings.shape == (4, 1)
+    assert factor_analysis(x, 1, method="pa").params["converged"] is True
 
 
 def test_factor_analysis_refusals() -> None:
