@@ -180,7 +180,7 @@ def _table(doc: Any, b: dict[str, Any]) -> Any:
     from the block's percentages."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     ncol, foot = len(b["columns"]), b.get("foot") or []
     merge = int(b.get("merge") or 0)
@@ -192,25 +192,47 @@ def _table(doc: Any, b: dict[str, Any]) -> Any:
     hdr = OxmlElement("w:tblHeader")  # repeat the header row on every page
     hdr.set(qn("w:val"), "true")
     trpr.append(hdr)
+    grid = [list(r.cells) for r in table.rows]  # table.cell(i, j) rebuilds the whole grid
     spans = row_spans(b["rows"], merge)
     for i, (row, sp) in enumerate(zip(b["rows"], spans, strict=True), 1):
         for j, v in enumerate(row):
             if sp[j]:
-                table.cell(i, j).text = v
+                grid[i][j].text = v
     for i, sp in enumerate(spans, 1):
         for j, n in enumerate(sp):
             if n > 1:
-                table.cell(i, j).merge(table.cell(i + n - 1, j))
+                grid[i][j].merge(grid[i + n - 1][j])
     first = 1 + len(b["rows"])
     for k, f in enumerate(foot):
         row = first + k
-        label = table.cell(row, 0).merge(table.cell(row, merge)) if merge else table.cell(row, 0)
+        label = grid[row][0].merge(grid[row][merge]) if merge else grid[row][0]
         label.text = f[0]
         for j, v in enumerate(f[1:], merge + 1):
-            table.cell(row, j).text = v
-    bold_rows = {0, *range(first, first + len(foot))}
-    for i, row in enumerate(table.rows):
-        for cell in row.cells:
+            grid[row][j].text = v
+    cells = [r.cells for r in table.rows]  # after the merges
+    _table_fonts(cells, {0, *range(first, first + len(foot))})
+    widths = b.get("widths") or _content_widths(b)
+    if widths:
+        table.autofit = False
+        for j, w in enumerate(widths[:ncol]):
+            width = Cm(TEXT_WIDTH_CM * float(w) / 100)
+            table.columns[j].width = width  # the grid (what LibreOffice and WPS follow)
+            for row_cells in cells:
+                row_cells[j].width = width  # each cell (what Word follows)
+    return table
+
+
+def _table_fonts(cells: list[Any], bold_rows: set[int]) -> None:
+    """Table font, size and single spacing on every cell (bold on ``bold_rows``); a merged
+    cell, listed once per grid position it covers, is formatted once."""
+    from docx.shared import Pt
+
+    done: set[int] = set()
+    for i, row in enumerate(cells):
+        for cell in row:
+            if id(cell._tc) in done:
+                continue
+            done.add(id(cell._tc))
             for par in cell.paragraphs:
                 par.paragraph_format.line_spacing = 1.0
                 par.paragraph_format.first_line_indent = Pt(0)
@@ -218,15 +240,6 @@ def _table(doc: Any, b: dict[str, Any]) -> Any:
                     r.font.size = Pt(TABLE_FONT[1])
                     r.bold = i in bold_rows
                     _fonts(r._r, TABLE_FONT[0])
-    widths = b.get("widths") or _content_widths(b)
-    if widths:
-        table.autofit = False
-        for j, w in enumerate(widths[:ncol]):
-            width = Cm(TEXT_WIDTH_CM * float(w) / 100)
-            table.columns[j].width = width  # the grid (what LibreOffice and WPS follow)
-            for row in table.rows:
-                row.cells[j].width = width  # each cell (what Word follows)
-    return table
 
 
 def _content_widths(b: dict[str, Any]) -> list[float]:
