@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import EvalError, InputDataError, Problem
 from .fileio import read_yaml
@@ -111,6 +111,13 @@ class ProjectFile(BaseModel):
     texts: Texts = Field(default_factory=Texts, validation_alias=AliasChoices("texts", "文字"))
     evaluator: Evaluator = Field(validation_alias=AliasChoices("evaluator", "评价机构"))
     path: str | None = Field(None, exclude=True)
+    # what the check loaded (system, evidence, survey spec): prepare() uses it, not a reload
+    _loaded: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def checked(self, part: str) -> Any | None:
+        """The indicator system / evidence / survey spec loaded when this project was checked
+        (``load_project(check=True)``), or None."""
+        return self._loaded.get(part)
 
     @property
     def base(self) -> Path:
@@ -209,21 +216,23 @@ def _check(proj: ProjectFile) -> None:
             )
     if probs:
         raise InputDataError(problems=probs)
+    loaded: dict[str, Any] = {}
     for step in ("system", "evidence", "survey"):
         try:
             if step == "system":
-                load_system(
+                loaded[step] = load_system(
                     str(proj.resolve(proj.system))
                     if proj.system not in templates.names()
                     else proj.system
                 )
             elif step == "evidence":
-                load_evidence(proj.resolve(proj.evidence))
+                loaded[step] = load_evidence(proj.resolve(proj.evidence))
             elif proj.survey is not None:
                 from .survey import load_spec
 
-                load_spec(proj.resolve(proj.survey.spec))
+                loaded[step] = load_spec(proj.resolve(proj.survey.spec))
         except EvalError as exc:
             probs.extend(exc.problems)
     if probs:
         raise InputDataError(problems=probs)
+    proj._loaded = loaded

@@ -261,8 +261,13 @@ class ReportContext:
         return (
             Section()
             .heading(f"附：{self.words['title'].removesuffix('报告')}评分表", 3, new_page=True)
-            .table(sheet, "", widths=widths, merge=n_par,
-                   foot=[["合计", *total], [self.words["grade"], *grade]])
+            .table(
+                sheet,
+                "",
+                widths=widths,
+                merge=n_par,
+                foot=[["合计", *total], [self.words["grade"], *grade]],
+            )
         )
 
     # ------------------------------------------------------------------ 四、指标分析
@@ -362,12 +367,13 @@ class ReportContext:
 
 def prepare(project: str | Path, *, seed: int | None = None) -> ReportContext:
     """Load a project file and compute the evaluation and the survey analysis."""
-    proj = load_project(project)
-    sys_src = (
-        proj.system if not (proj.base / proj.system).exists() else str(proj.resolve(proj.system))
-    )
-    system = load_system(sys_src)
-    evidence = load_evidence(proj.resolve(proj.evidence))
+    proj = load_project(project)  # checks every input, keeping what it loaded
+    system, evidence = proj.checked("system"), proj.checked("evidence")
+    if system is None or evidence is None:  # pragma: no cover - load_project(check=True)
+        sys_src = proj.system
+        if (proj.base / proj.system).exists():
+            sys_src = str(proj.resolve(proj.system))
+        system, evidence = load_system(sys_src), load_evidence(proj.resolve(proj.evidence))
     from ..fileio import sha256_file
 
     prov = Provenance(
@@ -381,7 +387,7 @@ def prepare(project: str | Path, *, seed: int | None = None) -> ReportContext:
     if proj.survey is not None:
         from ..survey import analyze, load_spec, read_survey
 
-        spec = load_spec(proj.resolve(proj.survey.spec))
+        spec = proj.checked("survey") or load_spec(proj.resolve(proj.survey.spec))
         data = read_survey(proj.resolve(proj.survey.data), spec, sheet=proj.survey.sheet)
         survey = analyze(data, seed=seed)
     return ReportContext(proj, system, result, survey, seed if seed is not None else 0)
