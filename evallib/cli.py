@@ -158,8 +158,10 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 30,
                            "display.unicode.east_asian_width", True):  # fmt: skip
         print("\n" + result.cleaning.table_zh().to_string(index=False))
-        print("\n" + console_table(
-            result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]]))
+        print(
+            "\n"
+            + console_table(result.items_zh()[["编码", "题目", "有效回答", "满意率", "满意度得分"]])
+        )
     if data.unmatched_columns:
         print(
             f"\n提示：以下列未用于计分，也不写入输出（问卷说明 keep_text 可保留文字题）："
@@ -173,20 +175,25 @@ def _cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run_report
+    from .report.warm import run_report_warm
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    res = run_report(args.project, args.out, formats=formats, seed=args.seed,
-                     progress=lambda line: print(line, flush=True),
-                     docx_template=args.docx_template)  # fmt: skip
+    run = run_report if args.kernel else run_report_warm
+    res = run(args.project, args.out, formats=formats, seed=args.seed, progress=_say,
+              docx_template=args.docx_template)  # fmt: skip
     main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
     print(f"报告：{main_file}")
     print(f"总分：{res.total:.2f}")
     from .project import load_project
     from .report.context import REPORT_KINDS
 
-    label = REPORT_KINDS[load_project(args.project).kind]["grade"]
+    label = REPORT_KINDS[load_project(args.project, check=False).kind]["grade"]
     print(f"{label}：{res.grade or '未定级'}")
     print(f"运行包（工作底稿）：{res.out}（result.json、manifest.json、report.ipynb）")
     return 0
@@ -195,7 +202,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .report import reproduce
 
-    r = reproduce(args.bundle, from_originals=args.originals)
+    r = reproduce(args.bundle, from_originals=args.originals, warm=not args.kernel)
     print(r.summary_zh())
     return 0 if r.identical else 1
 
@@ -223,8 +230,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
         counts = res.counts_by_code()
         counts.insert(1, "问题", counts["code"].map(_codes_zh))
         counts["severity"] = counts["severity"].map(lambda s: SEVERITY_ZH.get(s, s))
-        print(console_table(counts.rename(
-            columns={"code": "问题代码", "severity": "级别", "count": "数量"})))
+        print(
+            console_table(
+                counts.rename(columns={"code": "问题代码", "severity": "级别", "count": "数量"})
+            )
+        )
         from .review.outputs import summary_zh
 
         print("\n问题最多的项目：")
@@ -336,9 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="未通过一致性检验的专家：keep 保留并提示（默认）、exclude 剔除、"
         "repair 剔除并给出修改建议",
     )
-    wa.add_argument(
-        "--exclude-inconsistent", action="store_true", help="同 --inconsistent exclude"
-    )
+    wa.add_argument("--exclude-inconsistent", action="store_true", help="同 --inconsistent exclude")
     wa.add_argument("--total", type=float, default=None, help="总分（默认取指标体系的总分）")
     wa.add_argument("--decimals", type=int, default=0, help="分值保留小数位（默认 0，整数）")
     wa.add_argument(
@@ -388,8 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="输出目录（运行包）")
     r.add_argument("--format", default="pdf,docx,html", help="报告格式，逗号分隔：pdf,docx,html")
     r.add_argument("--seed", type=int, default=None, help="随机种子（默认 20261122）")
-    r.add_argument("--docx-template", default=None,
-                   help="评价机构自己的 Word 参考模板（.docx）：使用其样式、页面设置、页眉页脚")
+    r.add_argument(
+        "--docx-template",
+        default=None,
+        help="评价机构自己的 Word 参考模板（.docx）：使用其样式、页面设置、页眉页脚",
+    )
+    r.add_argument("--kernel", action="store_true", help=_KERNEL_HELP)
     r.set_defaults(func=_cmd_report)
 
     rv = sub.add_parser("review", help="自评复核：按各种口径复算自评表得分并标记问题")
@@ -411,10 +423,12 @@ def build_parser() -> argparse.ArgumentParser:
         "sichuan、evaluation（决策/过程/产出/效益）；默认按表格自动识别",
     )  # fmt: skip
     rv.add_argument("--out", default=None, help="输出目录")
-    rv.add_argument("--record", action="store_true",
-                    help="把复核结果记入结果库（见 evallib library）")
-    rv.add_argument("--db", default=None,
-                    help="结果库：SQLite 文件或 postgresql://…（默认同 evallib library）")
+    rv.add_argument(
+        "--record", action="store_true", help="把复核结果记入结果库（见 evallib library）"
+    )
+    rv.add_argument(
+        "--db", default=None, help="结果库：SQLite 文件或 postgresql://…（默认同 evallib library）"
+    )
     rv.add_argument("--year", type=int, default=None, help="记入结果库的年度")
     rv.add_argument("--department", default=None, help="记入结果库的主管部门")
     rv.set_defaults(func=_cmd_review)
@@ -433,14 +447,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("reproduce", help="按运行包重新计算并与原结果比对")
     rp.add_argument("bundle", help="运行包目录（evallib report 的输出目录）")
-    rp.add_argument("--originals", action="store_true",
-                    help="按原始输入文件（而非运行包中的副本）重新计算，检查生成报告后是否有改动")
+    rp.add_argument(
+        "--originals",
+        action="store_true",
+        help="按原始输入文件（而非运行包中的副本）重新计算，检查生成报告后是否有改动",
+    )
+    rp.add_argument("--kernel", action="store_true", help=_KERNEL_HELP)
     rp.set_defaults(func=_cmd_reproduce)
     return p
 
 
+_KERNEL_HELP = (
+    "在独立的 Jupyter 内核 (kernel) 中运行报告 notebook（较慢）；默认在预热的子进程中"
+    "运行 (warm worker)，结果相同"
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``evallib`` console script."""
+    from .imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     args = build_parser().parse_args(argv)
     try:

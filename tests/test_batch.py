@@ -18,6 +18,7 @@ import pytest
 
 from evallib.batch import BatchItem, batch, bundle_complete, read_manifest
 from evallib.errors import InputDataError
+from evallib.report.warm import ENGINE_NAME
 
 from .conftest import ROOT, run_notebook
 
@@ -91,6 +92,7 @@ def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
         assert bundle_complete(out / pid, _item(tmp_path, pid))
         assert json.loads((out / pid / "result.json").read_text())["evaluation"]["total"] == 89.12
         assert s.loc[pid, "total"] == 89.12 and s.loc[pid, "grade"] == "良"
+        assert _engine(out / pid) == ENGINE_NAME  # forked from the worker's warm server
     assert not (out / "D" / "manifest.json").exists()
     assert (out / "batch_summary.xlsx").is_file() and (out / "项目得分比较.png").is_file()
     combined = pd.read_csv(out / "项目得分比较.csv", encoding="utf-8-sig")
@@ -105,6 +107,10 @@ def test_local_cluster_with_a_broken_project(tmp_path: Path) -> None:
                                 {"batch_dir": str(out)})  # fmt: skip
     assert "本批共 3 个项目，生成评价报告 2 份，1 个项目未能生成" in text
     assert images >= 1
+
+
+def _engine(bundle: Path) -> str:
+    return str(json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))["run"]["engine"])
 
 
 def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
@@ -177,6 +183,8 @@ def test_external_dask_scheduler(tmp_path: Path) -> None:
         assert list(summary["total"]) == [89.12, 89.12]
         for p in ("S1", "S2"):
             assert bundle_complete(out / p, _item(tmp_path, p))
+            # dask-worker's processes are daemonic: no children, so each report runs cold
+            assert _engine(out / p) == "kernel"
     finally:
         for p in (worker, sched):
             p.terminate()

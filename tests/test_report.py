@@ -137,6 +137,7 @@ def test_docx_has_headings_and_score_table(bundle: Path) -> None:
     assert table.rows[-1].cells[0].text == "评价等级" and table.rows[-1].cells[6].text == "良"
     widths = {table.columns[j].width for j in range(len(header))}
     assert len(widths) > 3  # columns fitted, not all equal
+
     def east(style: str) -> str:
         fonts = doc.styles[style].element.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over it
@@ -172,9 +173,9 @@ def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir:
     ev.write_bytes(same.replace(b"2745.6", b"2745.7", 1))  # rate still rounds to 91.52 %
     try:
         # the bundle still reproduces from its own copies; the drift is pointed out
-        r0 = reproduce(bundle)
+        r0 = reproduce(bundle, warm=True)  # warm re-runs: the same numbers (tests/test_warm.py)
         assert r0.identical and any("evidence" in n for n in r0.notes)
-        r1 = reproduce(bundle, from_originals=True)
+        r1 = reproduce(bundle, from_originals=True, warm=True)
         assert not r1.identical and any("evidence" in c for c in r1.changed_inputs)
         assert not any("total" in d for d in r1.differences)  # scores unchanged: said so
     finally:
@@ -183,7 +184,7 @@ def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir:
     try:
         # one byte: 2745.6 → 2545.6 (execution rate 91.52 % → 84.85 %)
         ev.write_bytes(original.replace(b"2745.6", b"2545.6", 1))
-        r2 = reproduce(bundle, from_originals=True)
+        r2 = reproduce(bundle, from_originals=True, warm=True)
         assert not r2.identical
         assert any("evidence" in c for c in r2.changed_inputs)
         assert any("total" in d or "score" in d for d in r2.differences)
@@ -247,7 +248,11 @@ def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_pa
     stages = [r.stdout.index(f"{k}/4 ") for k in (1, 2, 3, 4)]  # each stage said as it starts
     assert stages == sorted(stages) and stages[-1] < r.stdout.index("报告：")
     assert "评价等级：良" in r.stdout
+    # the CLI runs warm (a child forked from its own process), the fixture in a kernel
     assert (out / "result.json").read_bytes() == (bundle / "result.json").read_bytes()
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]["engine"] == (
+        "evallib-inprocess"
+    )
 
 
 @pytest.mark.parametrize(

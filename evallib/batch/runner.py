@@ -1,5 +1,10 @@
 """Run many report bundles on a Dask cluster (a LocalCluster by default, or an existing
-scheduler): one task per project, file paths in and out, each project in its own kernel.
+scheduler): one task per project, file paths in and out, each project in its own process.
+
+Each worker keeps a warm fork server (:mod:`evallib.report.warm`) with the report's modules
+imported; every project runs in a fresh child forked from it, so nothing one project does
+reaches the next.  Workers that may not have children (daemonic workers of an external
+cluster) run each project cold, in its own Jupyter kernel.
 
 Resumable: a project whose bundle is complete (``manifest.json`` present, every recorded input
 unchanged, the same parameters, every output present with its recorded SHA-256) is skipped.
@@ -88,7 +93,7 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
     the error; a failing notebook leaves ``report.ipynb`` with the error marked, and
     ``error.log`` holds the message (and the traceback for unexpected errors).
     """
-    from ..report import run_report
+    from ..report.warm import run_report_warm
 
     bundle = Path(out_root) / item.id
     t0 = time.perf_counter()
@@ -109,7 +114,7 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
     for attempt in range(1, retries + 1):
         base["attempts"] = attempt
         try:
-            r = run_report(item.project, bundle, formats=item.formats, seed=item.seed)
+            r = run_report_warm(item.project, bundle, formats=item.formats, seed=item.seed)
             return {
                 **base,
                 "status": "done",
@@ -152,6 +157,7 @@ def _failed(
 
 
 def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    import dask
     from dask.distributed import Client, LocalCluster
 
     for name in ("distributed", "distributed.nanny", "distributed.scheduler"):
@@ -159,13 +165,15 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
     if scheduler:
         return Client(scheduler, timeout="30s"), None
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    # workers that may have children: each keeps a warm fork server (evallib.report.warm)
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     return Client(cluster), cluster
 
 

@@ -108,12 +108,16 @@ def run_report(
     notebook: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     docx_template: str | Path | None = None,
+    engine: str | None = None,
 ) -> BundleResult:
     """Produce a report bundle for a project file.
 
     ``progress`` is called with a Chinese line as each stage starts (validate, run the
     notebook, convert, publish).  ``docx_template``: an agency's reference .docx for the Word
-    report (its styles, page setup, header and footer).
+    report (its styles, page setup, header and footer).  ``engine``: papermill engine; the
+    default starts a Jupyter kernel.  :data:`~evallib.report.warm.ENGINE_NAME` runs the notebook
+    in this process — only for a process that ends with the report (the warm workers of
+    :mod:`evallib.report.warm`; :func:`~evallib.report.warm.run_report_warm`).
 
     The project file and everything it references are validated before a kernel starts.  The
     run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
@@ -140,7 +144,8 @@ def run_report(
         check_replaceable(out, BUNDLE_FILES)
         stage = staged_folder(out)
         try:
-            opts = {"docx_template": Path(docx_template).resolve() if docx_template else None}
+            opts = {"docx_template": Path(docx_template).resolve() if docx_template else None,
+                    "engine": engine}  # fmt: skip
             return _build(Path(project), out, stage, formats, seed, kernel_name, notebook,
                           progress or (lambda _: None), opts)  # fmt: skip
         finally:
@@ -154,16 +159,24 @@ def _check_seed(seed: Any) -> int:
     return seed
 
 
-def _execute(nb_in: Path, nb_out: Path, project: Path, seed: int, kernel_name: str) -> None:
+def _execute(
+    nb_in: Path, nb_out: Path, project: Path, seed: int, kernel_name: str, engine: str | None
+) -> None:
     import papermill as pm
 
+    if engine is not None:
+        from .warm import register_engine
+
+        register_engine()
     try:
         pm.execute_notebook(
             str(nb_in),
             str(nb_out),
             parameters={"project": str(project), "seed": seed},
             kernel_name=kernel_name,
+            engine_name=engine,
             cwd=str(project.parent),
+            request_save_on_cell_execute=False,  # written once at the end (or on an error)
             progress_bar=False,
             log_output=False,
         )
@@ -285,7 +298,7 @@ def _build(
     t1 = time.perf_counter()
     say("2/4 运行报告 notebook（计分、满意度调查、图表）……")
     try:
-        _execute(nb_in, nb_out, project, seed, kernel_name)
+        _execute(nb_in, nb_out, project, seed, kernel_name, opts["engine"])
     except ReportError as exc:
         if nb_out.is_file():  # keep the annotated notebook where the user looks for it
             publish(stage, out, BUNDLE_FILES)
@@ -325,6 +338,7 @@ def _build(
             "started": started,
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "host": platform.node(),
+            "engine": opts["engine"] or "kernel",
             "timings_s": {k: round_half_up(v, 3) for k, v in timings.items()},
         },
     }
@@ -488,7 +502,11 @@ def _flatten(x: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def reproduce(
-    bundle: str | Path, *, kernel_name: str = "python3", from_originals: bool = False
+    bundle: str | Path,
+    *,
+    kernel_name: str = "python3",
+    from_originals: bool = False,
+    warm: bool = False,
 ) -> ReproduceResult:
     """Check a bundle: every file its manifest lists (the copies of the inputs, evallib's own
     notebook and templates, the reports, ``result.json``) by SHA-256, then re-run it from its
@@ -496,7 +514,8 @@ def reproduce(
     machine: nothing outside it is needed but evallib.
 
     With ``from_originals`` the run uses the original input files instead (has anything changed
-    since the report?), and every original that changed is listed.
+    since the report?), and every original that changed is listed.  With ``warm`` the re-run
+    happens in a warm child process (:mod:`evallib.report.warm`; the same numbers, faster).
 
     Reports each file that changed or is missing and each number that differs.
     """
@@ -517,8 +536,13 @@ def reproduce(
         return ReproduceResult(False, changed, ["输入文件缺失，无法重新计算"], changed_out, notes)
     tmp = Path(tempfile.mkdtemp(prefix="evallib-reproduce-"))
     try:
-        run_report(project, tmp / "b", formats=("html",), seed=m.params.seed,
-                   kernel_name=kernel_name)  # fmt: skip
+        if warm:
+            from .warm import run_report_warm
+
+            run_report_warm(project, tmp / "b", formats=("html",), seed=m.params.seed)
+        else:
+            run_report(project, tmp / "b", formats=("html",), seed=m.params.seed,
+                       kernel_name=kernel_name)  # fmt: skip
         new_bytes = (tmp / "b" / "result.json").read_bytes()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

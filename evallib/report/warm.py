@@ -1,0 +1,224 @@
+"""Warm report workers: reports run in fresh processes forked from a server that has already
+imported everything a report needs.
+
+A report's own work (validate, run the cells, convert) takes about half of a cold run; the
+rest is starting a Jupyter kernel and importing pandas, matplotlib, SciPy, WeasyPrint and
+evallib in it.  :class:`WarmWorker` pays that once: a single-threaded process imports those
+modules (:mod:`evallib.report.preload` — a ``multiprocessing`` *forkserver*, or the ``evallib``
+command's own process), and every report runs in a child forked from it.  The child runs
+the notebook in-process (:class:`InProcessEngine`, an ipykernel in-process kernel, so the
+outputs are the messages a kernel sends) and exits after that one report.
+
+State cannot leak from one project into the next: each project gets a new process, a copy of
+the server as it was after the imports, and whatever a notebook sets, patches or configures
+dies with its child.  The test suite checks it with notebooks that set globals, change
+matplotlib ``rcParams`` and monkey-patch evallib itself.
+
+The in-process engine is only ever used inside such a disposable child; ``evallib report``
+on its own keeps a real kernel unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from papermill.engines import Engine
+
+__all__ = [
+    "ENGINE_NAME",
+    "PRELOAD",
+    "InProcessEngine",
+    "WarmWorker",
+    "register_engine",
+    "run_report_warm",
+]
+
+#: The papermill engine name of :class:`InProcessEngine`.
+ENGINE_NAME = "evallib-inprocess"
+#: Modules the fork server imports once (what the report notebooks and conversion use).
+PRELOAD = ["evallib.report.preload"]
+T = TypeVar("T")
+
+
+def _cell_outputs(kc: Any, code: str) -> tuple[list[Any], dict[str, Any]]:
+    """Execute ``code`` in the in-process kernel; its outputs (nbformat nodes) and reply.
+
+    The in-process kernel runs the code synchronously inside ``execute``; every message it
+    published for it is already queued when that returns (stream messages carry no parent
+    header in-process, so all messages up to the idle status belong to this cell).
+    """
+    from queue import Empty
+
+    from nbformat.v4 import output_from_msg
+
+    kc.execute(code, store_history=True)
+    reply = kc.get_shell_msg(timeout=5)
+    outputs: list[Any] = []
+    while True:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.01)
+        except Empty:
+            break
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "clear_output":
+            outputs.clear()
+        elif kind in ("stream", "display_data", "execute_result", "error"):
+            out = output_from_msg(msg)
+            if kind == "stream" and outputs and outputs[-1].get("name") == content["name"]:
+                outputs[-1]["text"] += content["text"]  # one stream output per name, as nbclient
+            else:
+                outputs.append(out)
+        elif kind == "status" and content["execution_state"] == "idle":
+            break
+    return outputs, reply["content"]
+
+
+class InProcessEngine(Engine):
+    """A papermill engine that runs the notebook in this process (in an ipykernel in-process
+    kernel).  Use it only in a process that ends with the notebook (see :class:`WarmWorker`).
+
+    Mirrors papermill's nbclient engine: cells run in order, each one's timing and status
+    recorded by papermill's execution manager; the first failing cell stops the run with its
+    error output in place, which papermill then raises as ``PapermillExecutionError``.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        from ipykernel.inprocess.manager import InProcessKernelManager
+
+        km = InProcessKernelManager()
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            for index, cell in enumerate(nb_man.nb.cells):
+                if not _run_cell(nb_man, kc, cell, index):
+                    break
+            kc.kernel_info()
+            info = kc.get_shell_msg(timeout=5)["content"]["language_info"]
+            nb_man.nb.metadata["language_info"] = info
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel()
+        return nb_man.nb
+
+
+def _run_cell(nb_man: Any, kc: Any, cell: Any, index: int) -> bool:
+    """Run one cell under papermill's execution manager; False when it failed."""
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        nb_man.cell_start(cell, index)
+        if cell.cell_type == "code" and cell.source.strip():
+            outputs, reply = _cell_outputs(kc, cell.source)
+            cell.outputs = outputs
+            cell.execution_count = reply.get("execution_count")
+            if reply.get("status") == "error":
+                raise CellExecutionError.from_cell_and_msg(cell, reply)
+    except CellExecutionError as exc:
+        nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=exc)
+        return False
+    finally:
+        nb_man.cell_complete(nb_man.nb.cells[index], cell_index=index)
+    return True
+
+
+def register_engine() -> None:
+    """Make :class:`InProcessEngine` known to papermill as :data:`ENGINE_NAME`."""
+    from papermill.engines import papermill_engines
+
+    if ENGINE_NAME not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_NAME, InProcessEngine)
+
+
+def _child_env() -> None:
+    # debugpy (imported by ipykernel) warns about frozen modules on every in-process kernel
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+class WarmWorker:
+    """Runs callables in fresh processes forked from a warm process.
+
+    ``run(fn, *args)`` returns ``fn(*args)`` computed in a new child (exceptions re-raised
+    here); ``fn`` and its arguments must be picklable (module-level functions, plain data).
+    On the first call the warm process is prepared: when this process runs a single thread
+    (the ``evallib`` CLI) it imports :data:`PRELOAD` itself and its children are forked from
+    it; otherwise (a Dask worker, a test runner: other threads exist, and forking a
+    multi-threaded process is unsafe) a ``multiprocessing`` fork server is started that
+    imports :data:`PRELOAD` and forks the children.  Where forking is not available
+    (Windows) or this process may not have children (a daemonic process),
+    :meth:`available` is false and callers run cold.
+    """
+
+    def __init__(self) -> None:
+        self._ctx: Any = None
+
+    @staticmethod
+    def available() -> bool:
+        return "forkserver" in mp.get_all_start_methods() and not mp.current_process().daemon
+
+    def _context(self) -> Any:
+        if self._ctx is None:
+            _child_env()
+            if (
+                threading.active_count() == 1
+                and threading.current_thread() is threading.main_thread()
+            ):
+                for name in PRELOAD:
+                    importlib.import_module(name)
+                self._ctx = mp.get_context("fork")
+            else:
+                ctx = mp.get_context("forkserver")
+                ctx.set_forkserver_preload(PRELOAD)
+                self._ctx = ctx
+        return self._ctx
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in a new child.
+
+        Raises
+        ------
+        ReportError
+            The child died without an answer (killed, out of memory).
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        from ..errors import ReportError
+
+        # a new one-process pool per call: a new child per call, gone when the call returns
+        try:
+            with ProcessPoolExecutor(1, mp_context=self._context()) as ex:
+                return ex.submit(fn, *args, **kwargs).result()
+        except BrokenProcessPool:
+            raise ReportError(
+                "生成报告的子进程意外退出 (worker process died)：可能内存不足或被终止",
+                fix="检查内存后重试；或加 --kernel 在独立内核中运行",
+            ) from None
+
+
+_WORKER = WarmWorker()
+
+
+def _report_in_child(project: str, out: str, kwargs: dict[str, Any]) -> Any:
+    from .bundle import run_report
+
+    return run_report(project, out, engine=ENGINE_NAME, **kwargs)
+
+
+def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str],
+                    **kwargs: Any) -> Any:  # fmt: skip
+    """:func:`~evallib.report.run_report` in a child forked from this process's warm process
+    (the same bundle, the same ``result.json`` byte for byte); a cold run where
+    :meth:`WarmWorker.available` is false.  Keyword arguments as for ``run_report``
+    (``progress`` must be a module-level function: it is sent to the child)."""
+    from .bundle import run_report
+
+    if not WarmWorker.available():
+        return run_report(project, out, **kwargs)
+    return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
