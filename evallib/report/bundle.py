@@ -14,6 +14,7 @@ bundle.  ``result.json`` is byte-identical for identical inputs and parameters.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -109,6 +110,7 @@ def run_report(
     progress: Callable[[str], None] | None = None,
     docx_template: str | Path | None = None,
     engine: str | None = None,
+    lock: bool = True,
 ) -> BundleResult:
     """Produce a report bundle for a project file.
 
@@ -117,7 +119,8 @@ def run_report(
     report (its styles, page setup, header and footer).  ``engine``: papermill engine; the
     default starts a Jupyter kernel.  :data:`~evallib.report.warm.ENGINE_NAME` runs the notebook
     in this process — only for a process that ends with the report (the warm workers of
-    :mod:`evallib.report.warm`; :func:`~evallib.report.warm.run_report_warm`).
+    :mod:`evallib.report.warm`; :func:`~evallib.report.warm.run_report_warm`).  ``lock=False``:
+    the caller already holds the lock on ``out`` (a warm child of the process that took it).
 
     The project file and everything it references are validated before a kernel starts.  The
     run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
@@ -140,7 +143,7 @@ def run_report(
         raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
                              fix="检查 --docx-template 的路径")  # fmt: skip
     out = Path(out)
-    with output_lock(out):
+    with output_lock(out) if lock else contextlib.nullcontext(out):
         check_replaceable(out, BUNDLE_FILES)
         stage = staged_folder(out)
         try:

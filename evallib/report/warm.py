@@ -208,7 +208,7 @@ _WORKER = WarmWorker()
 def _report_in_child(project: str, out: str, kwargs: dict[str, Any]) -> Any:
     from .bundle import run_report
 
-    return run_report(project, out, engine=ENGINE_NAME, **kwargs)
+    return run_report(project, out, engine=ENGINE_NAME, lock=False, **kwargs)
 
 
 def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str],
@@ -217,8 +217,10 @@ def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str]
     (the same bundle, the same ``result.json`` byte for byte); a cold run where
     :meth:`WarmWorker.available` is false.  Keyword arguments as for ``run_report``
     (``progress`` must be a module-level function: it is sent to the child)."""
+    from ..outdir import output_lock
     from .bundle import run_report
 
     if not WarmWorker.available():
         return run_report(project, out, **kwargs)
-    return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
+    with output_lock(out):  # taken here, at once: a second run fails before any preloading
+        return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
