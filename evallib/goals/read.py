@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import EvalError, InputDataError
 from ..fileio import read_yaml
-from ..tables import ROW, read_table
+from ..tables import ROW, blank_row, read_table
 from .model import GoalIndicator, GoalSheet
 
 __all__ = [
@@ -234,6 +234,8 @@ def _label_values(rows: list[list[Any]]) -> dict[str, tuple[str, str, int]]:
     """label key → (value, label cell text, row) for the first labelled cell of each key."""
     out: dict[str, tuple[str, str, int]] = {}
     for r, row in enumerate(rows, 1):
+        if blank_row(row):
+            continue
         cells = [clean_cell(c) for c in row]
         for j, c in enumerate(cells):
             key = _SPACE.sub("", c).rstrip(":：")
@@ -252,7 +254,8 @@ def _table_header(rows: list[list[Any]]) -> int | None:
     heads = [
         i
         for i, row in enumerate(rows)
-        if {"一级指标", "二级指标"} <= {_SPACE.sub("", clean_cell(c)) for c in row}
+        if not blank_row(row)
+        and {"一级指标", "二级指标"} <= {_SPACE.sub("", clean_cell(c)) for c in row}
     ]
     if not heads:
         return None

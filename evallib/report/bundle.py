@@ -134,14 +134,7 @@ def run_report(
     """
     from ..outdir import check_replaceable, output_lock, staged_folder
 
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
-                          fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
-    seed = DEFAULT_SEED if seed is None else _check_seed(seed)
-    if docx_template is not None and not Path(docx_template).is_file():
-        raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
-                             fix="检查 --docx-template 的路径")  # fmt: skip
+    seed = check_run_options(formats, seed, docx_template)
     out = Path(out)
     with output_lock(out) if lock else contextlib.nullcontext(out):
         check_replaceable(out, BUNDLE_FILES)
@@ -153,6 +146,25 @@ def run_report(
                           progress or (lambda _: None), opts)  # fmt: skip
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def check_run_options(
+    formats: tuple[str, ...], seed: int | None, docx_template: str | Path | None
+) -> int:
+    """Check ``run_report``'s options; the seed to use.
+
+    Raises
+    ------
+    ReportError, InputDataError
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
+                          fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
+    if docx_template is not None and not Path(docx_template).is_file():
+        raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
+                             fix="检查 --docx-template 的路径")  # fmt: skip
+    return DEFAULT_SEED if seed is None else _check_seed(seed)
 
 
 def _check_seed(seed: Any) -> int:

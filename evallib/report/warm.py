@@ -26,6 +26,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from papermill.engines import Engine
@@ -159,6 +160,11 @@ class WarmWorker:
     def __init__(self) -> None:
         self._ctx: Any = None
 
+    @property
+    def ready(self) -> bool:
+        """True once the warm process has been prepared (the imports are paid)."""
+        return self._ctx is not None
+
     @staticmethod
     def available() -> bool:
         return "forkserver" in mp.get_all_start_methods() and not mp.current_process().daemon
@@ -218,9 +224,18 @@ def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str]
     :meth:`WarmWorker.available` is false.  Keyword arguments as for ``run_report``
     (``progress`` must be a module-level function: it is sent to the child)."""
     from ..outdir import output_lock
-    from .bundle import run_report
+    from .bundle import FORMATS, check_run_options, run_report
 
     if not WarmWorker.available():
         return run_report(project, out, **kwargs)
     with output_lock(out):  # taken here, at once: a second run fails before any preloading
+        if not _WORKER.ready:  # a broken project fails before the warm-up's imports
+            from ..outdir import check_replaceable
+            from ..project import load_project
+            from .bundle import BUNDLE_FILES
+
+            check_replaceable(Path(out), BUNDLE_FILES)
+            check_run_options(kwargs.get("formats", FORMATS),
+                              kwargs.get("seed"), kwargs.get("docx_template"))  # fmt: skip
+            load_project(project)
         return _WORKER.run(_report_in_child, str(project), str(out), kwargs)

@@ -51,8 +51,10 @@ ROW_ALIASES = {
     "deviation": ("偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "deviation"),
 }
 #: Forms that split the target into 指标性质 (operator) | 指标值 | 度量单位 (四川 and others).
-SPLIT_TARGET = {"operator": ("指标性质", "运算符号", "operator"),
-                "unit": ("度量单位", "计量单位", "unit")}
+SPLIT_TARGET = {
+    "operator": ("指标性质", "运算符号", "operator"),
+    "unit": ("度量单位", "计量单位", "unit"),
+}
 PROJECT_ALIASES = {
     "project_id": ("项目编号", "项目代码", "project_id"),
     "project_name": ("项目名称", "project_name"),
@@ -206,6 +208,7 @@ def read_long_table(path: str | Path, *, sheet: str | int | None = None) -> Revi
 def _join_split_target(df: pd.DataFrame, out: pd.DataFrame,
                        split: dict[str, str]) -> tuple[pd.Series, pd.Series]:  # fmt: skip
     """「≤ | 30 | 万元」 → "≤30万元"; a numeric 完成值 gets the unit too ("28" → "28万元")."""
+
     def col(name: str) -> pd.Series:
         c = split[name]
         return (df[c].astype("string").fillna("").str.strip() if c
@@ -319,6 +322,7 @@ _MONEY = ("initial_budget", "full_year_budget", "spent")
 def _budget_from_subrow(info: dict[str, Any], row: list[Any], header: list[str], r: int) -> None:
     """Some platforms print an all-zero 年度资金总额 row and the money on 其中：本年财政拨款: take
     the figures from there (noted), never from a zero total."""
+
     def amount(v: Any) -> float:
         x = _num(pd.Series([v], dtype=object)).iloc[0]
         return 0.0 if pd.isna(x) else float(x)
@@ -333,7 +337,7 @@ def _budget_from_subrow(info: dict[str, Any], row: list[Any], header: list[str],
 
 def read_forms(path: str | Path) -> ReviewInput:
     """Read per-project forms: one sheet per project, laid out as the 自评表 (RULES.md §7)."""
-    from ..tables import _read_xlsx
+    from ..tables import _read_xlsx, blank_row
     from ..workbooks import sheet_names
 
     path = Path(path)
@@ -347,6 +351,8 @@ def read_forms(path: str | Path) -> ReviewInput:
         header = None
         fund_header = None
         for r, row in enumerate(cells, 1):
+            if blank_row(row):  # nothing to read (a far-away cell leaves a million of these)
+                continue
             texts = ["" if v is None else str(v).strip() for v in row]
             for i, t in enumerate(texts):
                 if t in ("项目名称",):
