@@ -19,18 +19,12 @@ def monitor_report(data: str, month: int, out: Path, *, yellow: float, green: fl
     from .fileio import atomic_write_bytes
     from .report.bundle import notebook_path
     from .report.render import render_docx, render_html, render_pdf
+    from .report.warm import execute_notebook_warm
 
     nb_out = out / "monitor_report.ipynb"
     params = {"data": str(Path(data).resolve()), "month": month, "yellow": yellow, "green": green}
     try:
-        pm.execute_notebook(
-            str(notebook_path("monitor.ipynb")),
-            str(nb_out),
-            parameters=params,
-            kernel_name="python3",
-            cwd=str(out),
-            progress_bar=False,
-        )
+        execute_notebook_warm(notebook_path("monitor.ipynb"), nb_out, params, cwd=out)
     except pm.PapermillExecutionError as exc:
         raise ReportError(
             f"监控报告 notebook 执行出错：{exc.ename}: {exc.evalue}",

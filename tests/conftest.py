@@ -65,11 +65,12 @@ def run_notebook(name: str, out: Path, parameters: dict[str, Any]) -> tuple[str,
     """Run a shipped notebook with papermill (cwd ``notebooks/``); assert no cell failed and
     return its text outputs (markdown, plain, HTML) joined, and the number of PNG images."""
     import nbformat
-    import papermill as pm
 
-    pm.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters=parameters,
-                        cwd=str(ROOT / "notebooks"), kernel_name="python3",
-                        progress_bar=False)  # fmt: skip
+    from evallib.report.warm import execute_notebook_warm
+
+    # in a warm child (papermill, in-process engine): the same outputs as a kernel
+    # (tests/test_warm.py), without a kernel start and the imports per notebook
+    execute_notebook_warm(ROOT / "notebooks" / name, out, parameters, cwd=ROOT / "notebooks")
     texts, images = [], 0
     for cell in nbformat.read(out, as_version=4).cells:
         for o in cell.get("outputs", []):

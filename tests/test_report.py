@@ -166,14 +166,15 @@ def test_html_report(bundle: Path) -> None:
 
 
 def test_reproduce_identical_then_detects_a_changed_byte(bundle: Path, demo_dir: Path) -> None:
-    r = reproduce(bundle)
+    # re-runs warm (the same numbers as a kernel: tests/test_warm.py, test_report_kinds.py)
+    r = reproduce(bundle, warm=True)
     assert r.identical and r.summary_zh().endswith("一致）")
     ev = demo_dir / "evidence.yaml"
     same = ev.read_bytes()
     ev.write_bytes(same.replace(b"2745.6", b"2745.7", 1))  # rate still rounds to 91.52 %
     try:
         # the bundle still reproduces from its own copies; the drift is pointed out
-        r0 = reproduce(bundle, warm=True)  # warm re-runs: the same numbers (tests/test_warm.py)
+        r0 = reproduce(bundle, warm=True)
         assert r0.identical and any("evidence" in n for n in r0.notes)
         r1 = reproduce(bundle, from_originals=True, warm=True)
         assert not r1.identical and any("evidence" in c for c in r1.changed_inputs)

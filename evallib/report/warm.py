@@ -36,6 +36,7 @@ __all__ = [
     "PRELOAD",
     "InProcessEngine",
     "WarmWorker",
+    "execute_notebook_warm",
     "register_engine",
     "run_report_warm",
 ]
@@ -239,3 +240,27 @@ def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str]
                               kwargs.get("seed"), kwargs.get("docx_template"))  # fmt: skip
             load_project(project)
         return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
+
+
+def _notebook_in_child(src: str, dst: str, parameters: dict[str, Any], cwd: str | None) -> None:
+    import papermill as pm
+
+    register_engine()
+    pm.execute_notebook(src, dst, parameters=parameters, engine_name=ENGINE_NAME, cwd=cwd,
+                        request_save_on_cell_execute=False, progress_bar=False)  # fmt: skip
+
+
+def execute_notebook_warm(src: str | os.PathLike[str], dst: str | os.PathLike[str],
+                          parameters: dict[str, Any], cwd: str | os.PathLike[str] | None = None,
+                          ) -> None:  # fmt: skip
+    """``papermill.execute_notebook(src, dst, parameters=..., cwd=...)`` in a warm child (the
+    in-process engine); in a ``python3`` kernel where :meth:`WarmWorker.available` is false.
+    A failing cell raises papermill's ``PapermillExecutionError`` as usual."""
+    if not WarmWorker.available():
+        import papermill as pm
+
+        pm.execute_notebook(str(src), str(dst), parameters=parameters, kernel_name="python3",
+                            cwd=None if cwd is None else str(cwd), progress_bar=False)  # fmt: skip
+        return
+    _WORKER.run(_notebook_in_child, str(src), str(dst), parameters,
+                None if cwd is None else str(cwd))  # fmt: skip
