@@ -13,7 +13,8 @@ import pytest
 from evallib.errors import ReportError
 from evallib.report import reproduce, run_report
 from evallib.report.bundle import notebook_path
-from evallib.report.warm import ENGINE_NAME, WarmWorker, run_report_warm
+from evallib.report.inprocess import ENGINE_NAME
+from evallib.report.warm import WarmWorker, run_report_warm
 
 from .conftest import ROOT
 

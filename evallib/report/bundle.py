@@ -117,8 +117,8 @@ def run_report(
     ``progress`` is called with a Chinese line as each stage starts (validate, run the
     notebook, convert, publish).  ``docx_template``: an agency's reference .docx for the Word
     report (its styles, page setup, header and footer).  ``engine``: papermill engine; the
-    default starts a Jupyter kernel.  :data:`~evallib.report.warm.ENGINE_NAME` runs the notebook
-    in this process — only for a process that ends with the report (the warm workers of
+    default starts a Jupyter kernel; :data:`~evallib.report.inprocess.ENGINE_NAME` runs the
+    notebook in this process — only for a process that ends with the report (the warm workers of
     :mod:`evallib.report.warm`; :func:`~evallib.report.warm.run_report_warm`).  ``lock=False``:
     the caller already holds the lock on ``out`` (a warm child of the process that took it).
 
@@ -180,7 +180,7 @@ def _execute(
     import papermill as pm
 
     if engine is not None:
-        from .warm import register_engine
+        from .inprocess import register_engine
 
         register_engine()
     try:

@@ -30,6 +30,7 @@ MODULES = (
     "evallib.plotting",
     "evallib.report.bundle",
     "evallib.report.context",
+    "evallib.report.inprocess",
     "evallib.report.render",
     "evallib.report.warm",
     "evallib.report.word",
