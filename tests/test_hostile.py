@@ -24,7 +24,11 @@ TIME_LIMIT_S = 30  # per case, wall clock (a case takes well under 2 s; bombs mu
 def ctx() -> mp.context.BaseContext:
     c = mp.get_context("forkserver")
     c.set_forkserver_preload(["evallib.cli", "evallib.survey", "evallib.review",
-                              "evallib.weighting", "evallib.report", "openpyxl",
+                              "evallib.weighting", "evallib.report", "evallib.report.warm",
+                              "evallib.cli_goals", "evallib.goals", "evallib.cli_monitor",
+                              "evallib.monitor", "evallib.cli_library", "evallib.library",
+                              "evallib.library.db", "evallib.cli_rank", "evallib.comprehensive",
+                              "openpyxl", "python_calamine", "alembic.command",
                               "tests.hostile_cases"])  # fmt: skip
     return c
 
