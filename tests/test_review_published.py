@@ -90,9 +90,7 @@ NINGXIA = [("产出指标", "数量指标", 40, 40), ("效益指标", "社会效
            ("满意度指标", "服务对象满意度指标", 20, 20)]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("groups", "layout"), [(EVALUATION, "evaluation"), (NINGXIA, "ningxia")]
-)
+@pytest.mark.parametrize(("groups", "layout"), [(EVALUATION, "evaluation"), (NINGXIA, "ningxia")])
 def test_layouts_recognised_without_false_alarms(groups, layout) -> None:
     rows, proj = _form("L", groups)
     res = review(from_frames(rows, proj))
@@ -169,3 +167,21 @@ def test_published_form_left_blank_is_unverifiable_not_wrong() -> None:
     assert {"budget_score_missing", "total_not_recomputable", "missing_score"} <= set(f["code"])
     s = res.summary.set_index("project_id").loc["S3"]
     assert pd.isna(s["recomputed_total"]) and s["recomputed_grade"] == "" and s["errors"] == 0
+
+
+def test_department_table_with_inputs_group_is_an_evaluation_layout() -> None:
+    """岳阳 部门整体支出 评分表 (Hunan, 2013 framework: 投入 / 过程 / 产出 / 效益; 分值 and 自评得分
+    only, each row scored by its 评分标准): recognised as the evaluation layout — it was read as
+    宁夏 (no budget row) with a false error asking for a 满意 group — every row unverifiable
+    (nothing to re-score from), none an error.  The structure flags left (分值 36, no 产出/效益)
+    come from the transcription being partial: those rows are not in the published excerpt."""
+    res = review(read_long_table(data_path("review/published_forms_evaluation.csv")))
+    assert res.summary.iloc[0]["layout"] == "evaluation"
+    rowflags = res.flags[res.flags["row"].notna()]
+    assert len(rowflags) == 9 and set(rowflags["severity"]) == {"unverifiable"}
+    missing = res.flags.loc[res.flags["code"] == "missing_level1", "message"].iloc[0]
+    listed = missing.split("（按")[0]  # the groups asked for, before the layout's name
+    assert "产出/效益/绩效" in listed
+    assert not any(w in listed for w in ("满意", "投入", "决策", "过程"))
+    assert res.rows["recomputed"].isna().all()
+    assert (res.rows["score"] == res.rows["points"]).all()  # as published: full marks
