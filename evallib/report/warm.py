@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing as mp
 import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -50,9 +51,8 @@ class WarmWorker:
     (the ``evallib`` CLI) it imports :data:`PRELOAD` itself and its children are forked from
     it; otherwise (a Dask worker, a test runner: other threads exist, and forking a
     multi-threaded process is unsafe) a ``multiprocessing`` fork server is started that
-    imports :data:`PRELOAD` and forks the children.  Where forking is not available
-    (Windows) or this process may not have children (a daemonic process),
-    :meth:`available` is false and callers run cold.
+    imports :data:`PRELOAD` and forks the children.  Off Linux or in a process that may not
+    have children (a daemonic process), :meth:`available` is false and callers run cold.
     """
 
     def __init__(self) -> None:
@@ -65,7 +65,9 @@ class WarmWorker:
 
     @staticmethod
     def available() -> bool:
-        return "forkserver" in mp.get_all_start_methods() and not mp.current_process().daemon
+        """Linux (Windows cannot fork; forking a macOS process that has loaded the system
+        frameworks is unsafe) and a process that may have children (not daemonic)."""
+        return sys.platform.startswith("linux") and not mp.current_process().daemon
 
     def _context(self) -> Any:
         if self._ctx is None:
