@@ -23,6 +23,31 @@ DATA = Path(__file__).resolve().parent / "data"
 DEMO_EVIDENCE = ROOT / "survey_data" / "demo" / "evidence.yaml"
 
 
+# A process has one multiprocessing fork server, started by whoever needs it first with the
+# preload list set then: the hostile-input suite (its cases run in children of it) or a warm
+# report run (evallib.report.warm).  Started here, once per test process, with both lists, so
+# neither kind of child imports what the other did not preload.
+HOSTILE_PRELOAD = [
+    "evallib.cli", "evallib.survey", "evallib.review", "evallib.weighting", "evallib.report",
+    "evallib.report.warm", "evallib.cli_goals", "evallib.goals", "evallib.cli_monitor",
+    "evallib.monitor", "evallib.cli_library", "evallib.library", "evallib.library.db",
+    "evallib.cli_rank", "evallib.comprehensive", "openpyxl", "python_calamine", "alembic.command",
+    "tests.hostile_cases",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fork_server() -> None:
+    import multiprocessing as mp
+    import multiprocessing.forkserver
+
+    from evallib.report.warm import PRELOAD
+
+    if "forkserver" in mp.get_all_start_methods():
+        mp.set_forkserver_preload([*PRELOAD, *HOSTILE_PRELOAD])
+        multiprocessing.forkserver.ensure_running()
+
+
 def data_path(name: str) -> Path:
     """Path of a file in tests/data."""
     return DATA / name

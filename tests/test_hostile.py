@@ -22,15 +22,8 @@ TIME_LIMIT_S = 30  # per case, wall clock (a case takes well under 2 s; bombs mu
 
 @pytest.fixture(scope="module")
 def ctx() -> mp.context.BaseContext:
-    c = mp.get_context("forkserver")
-    c.set_forkserver_preload(["evallib.cli", "evallib.survey", "evallib.review",
-                              "evallib.weighting", "evallib.report", "evallib.report.warm",
-                              "evallib.cli_goals", "evallib.goals", "evallib.cli_monitor",
-                              "evallib.monitor", "evallib.cli_library", "evallib.library",
-                              "evallib.library.db", "evallib.cli_rank", "evallib.comprehensive",
-                              "openpyxl", "python_calamine", "alembic.command",
-                              "tests.hostile_cases"])  # fmt: skip
-    return c
+    # the test process's one fork server, started by conftest with HOSTILE_PRELOAD
+    return mp.get_context("forkserver")
 
 
 def _lay_out(case: Case, d: Path) -> dict[str, str]:
@@ -48,8 +41,7 @@ def _hashes(d: Path) -> dict[str, str]:
     return {
         str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(d.rglob("*"))
-        if p.is_file() and not p.relative_to(d).parts[0] == "out"
-        and not p.name.startswith(".")
+        if p.is_file() and not p.relative_to(d).parts[0] == "out" and not p.name.startswith(".")
     }
 
 
