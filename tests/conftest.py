@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from evallib import Evidence, evaluate
-from evallib.indicators import system_from_dict
+from evallib.imports import skip_slow_optional_imports
+
+skip_slow_optional_imports()  # the test processes are evallib's own too (1.9 s each)
+
+from evallib import Evidence, evaluate  # noqa: E402
+from evallib.indicators import system_from_dict  # noqa: E402
 
 # No per-example deadline: the first example of a test may load templates or pandas (cold
 # caches); speed is measured by benchmarks, not unit tests.

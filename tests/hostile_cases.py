@@ -14,6 +14,7 @@ Run ``python -m tests.hostile_cases`` to list the cases.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "survey_data" / "demo"
 DATA = ROOT / "tests" / "data"
 GOALS = ROOT / "survey_data" / "goals"
+
 
 @dataclass
 class Case:
@@ -86,10 +88,13 @@ def _base() -> dict[str, Callable[[], bytes]]:
         "lib.xlsx": lambda: _library_file("lib.xlsx"),
         "lib.yaml": lambda: _library_file("lib.yaml"),
         "out/lib.sqlite": lambda: _library_file("lib.sqlite"),
-        "batch.csv": lambda: b"project,id,formats\n"
-        + "".join(f"proj/project.yaml,项目{k},pdf\n" for k in "ABCDE").encode(),
-        "batch.yaml": lambda: "# 批量清单\nprojects:\n  - {project: proj/project.yaml, id: 项目A}\n"
-        .encode(),
+        "batch.csv": lambda: (
+            b"project,id,formats\n"
+            + "".join(f"proj/project.yaml,项目{k},pdf\n" for k in "ABCDE").encode()
+        ),
+        "batch.yaml": lambda: (
+            "# 批量清单\nprojects:\n  - {project: proj/project.yaml, id: 项目A}\n".encode()
+        ),
     }
 
 
@@ -106,6 +111,7 @@ def _matrix_xlsx() -> bytes:
     return frames_xlsx({"指标": pd.read_csv(MATRIX_CSV)})
 
 
+@functools.cache  # the same bytes for every case of a slot (built once per process)
 def _library_file(name: str) -> bytes:
     """An empty library (``lib.sqlite``) or three starter indicators exported as xlsx/yaml."""
     import tempfile
@@ -123,6 +129,7 @@ def _library_file(name: str) -> bytes:
         return (Path(d) / name).read_bytes()
 
 
+@functools.cache
 def _goals_csv() -> bytes:
     """The demo goal sheets as the long table in CSV."""
     import pandas as pd
@@ -432,8 +439,15 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
                       {"experts.xlsx": base["experts.xlsx"]()}, "error", (word,)))  # fmt: skip
     c.append(Case("score/too-many-indicators", score, sys_ev, "error", ("上限",),
                   {"EVALLIB_MAX_INDICATORS": "3"}))  # fmt: skip
-    c.append(Case("batch/workers-0", ["batch", "batch.csv", "--out", "out", "--workers", "0"],
-                  {"batch.csv": base["batch.csv"](), **proj}, "error", ("workers",)))
+    c.append(
+        Case(
+            "batch/workers-0",
+            ["batch", "batch.csv", "--out", "out", "--workers", "0"],
+            {"batch.csv": base["batch.csv"](), **proj},
+            "error",
+            ("workers",),
+        )
+    )
     # --- paths
     for label, bad_id in (("dotdot", "../../escaped"), ("absolute", "/tmp/evallib-escaped"),
                           ("separator", "a/b"), ("reserved", "CON"), ("dot", ".."),
@@ -460,8 +474,15 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     for label, body, word in (("garbage", GARBAGE, "SPSS"), ("empty", b"", "为空"),
                               ("truncated", sav[: len(sav) // 3], "SPSS"),
                               ("header-only", sav[:64], "SPSS")):  # fmt: skip
-        c.append(Case(f"survey-sav/{label}", ["survey", "spec.yaml", "survey.sav"],
-                      {"spec.yaml": spec.encode(), "survey.sav": body}, "error", (word,)))
+        c.append(
+            Case(
+                f"survey-sav/{label}",
+                ["survey", "spec.yaml", "survey.sav"],
+                {"spec.yaml": spec.encode(), "survey.sav": body},
+                "error",
+                (word,),
+            )
+        )
     c.append(Case("survey-sav/valid", ["survey", "spec.yaml", "survey.sav", "--out", "out"],
                   {"spec.yaml": spec.encode(), "survey.sav": sav}, "ok"))  # fmt: skip
     c.append(Case("survey-sav/rows-limit", ["survey", "spec.yaml", "survey.sav"],
@@ -474,8 +495,15 @@ def _specific(base: dict[str, Callable[[], bytes]]) -> list[Case]:
     c.append(Case("weights-ahp/damaged-meta", ["weights", "ahp", "experts.xlsx"],
                   {"experts.xlsx": _edit_meta(ex, "experts", "[not json")}, "error",
                   ("experts",)))  # fmt: skip
-    c.append(Case("weights-ahp/damaged-system", ["weights", "ahp", "experts.xlsx"],
-                  {"experts.xlsx": _edit_meta(ex, "system", "{{{: [")}, "error", ("指标体系",)))
+    c.append(
+        Case(
+            "weights-ahp/damaged-system",
+            ["weights", "ahp", "experts.xlsx"],
+            {"experts.xlsx": _edit_meta(ex, "system", "{{{: [")},
+            "error",
+            ("指标体系",),
+        )
+    )
     c.append(Case("weights-ahp/meta-bomb", ["weights", "ahp", "experts.xlsx"],
                   {"experts.xlsx": _edit_meta(ex, "system", _billion_laughs().decode())},
                   "error", ("别名",)))  # fmt: skip
@@ -518,7 +546,7 @@ def _sav(csv: bytes) -> bytes:
 def _text_ids(csv: bytes) -> bytes:
     text = csv.decode("gb18030")
     lines = text.splitlines()
-    lines[3] = "abc" + lines[3][lines[3].index(","):]
+    lines[3] = "abc" + lines[3][lines[3].index(",") :]
     return ("\r\n".join(lines) + "\r\n").encode("gb18030")
 
 
@@ -593,7 +621,6 @@ def run_child(argv: list[str], cwd: str, env: dict[str, str], out: str, err: str
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-
 
 
 def build_cases() -> list[Case]:
