@@ -14,8 +14,9 @@ the server as it was after the imports, and whatever a notebook sets, patches or
 dies with its child.  The test suite checks it with notebooks that set globals, change
 matplotlib ``rcParams`` and monkey-patch evallib itself.
 
-The in-process engine is only ever used inside such a disposable child; ``evallib report``
-on its own keeps a real kernel unless asked otherwise.
+The in-process engine is only ever used inside such a disposable child.  ``run_report()``
+called from Python keeps a real kernel; ``evallib report``, ``evallib reproduce`` and
+``evallib batch`` run warm (``--kernel`` for a kernel).
 """
 
 from __future__ import annotations
