@@ -15,8 +15,8 @@ dies with its child.  The test suite checks it with notebooks that set globals, 
 matplotlib ``rcParams`` and monkey-patch evallib itself.
 
 The in-process engine is only ever used inside such a disposable child.  ``run_report()``
-called from Python keeps a real kernel; ``evallib report``, ``evallib reproduce`` and
-``evallib batch`` run warm (``--kernel`` for a kernel).
+called from Python keeps a real kernel; ``evallib batch`` runs warm, and so do ``evallib
+report`` and ``evallib reproduce`` unless given ``--kernel``.
 """
 
 from __future__ import annotations
