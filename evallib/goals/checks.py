@@ -172,23 +172,24 @@ def _overall_goal(sheet: GoalSheet, ctx: Context) -> list[Finding]:
     return []
 
 
-@register("output_missing", "缺少产出指标", "return", "完整性", MOF_2021)
-def _output(sheet: GoalSheet, ctx: Context) -> list[Finding]:
-    if _has(sheet, "产出", "数量", "质量", "时效"):
-        return []
-    return [
-        _f(
-            sheet,
-            "output_missing",
-            "没有产出指标（数量、质量、时效）",
-            "按项目任务设置产出指标：数量、质量、时效至少各一项",
-        )
-    ]
+def _class_required(id_: str, title: str, severity: str, source: str, words: tuple[str, ...],
+                    message: str, fix: str) -> None:  # fmt: skip
+    """Register a completeness check: the sheet has an indicator under one of ``words``."""
+
+    @register(id_, title, severity, "完整性", source)
+    def _check(sheet: GoalSheet, ctx: Context) -> list[Finding]:
+        return [] if _has(sheet, *words) else [_f(sheet, id_, message, fix)]
+
+
+_OUTPUT_WORDS = ("产出", "数量", "质量", "时效")
+_class_required("output_missing", "缺少产出指标", "return", MOF_2021, _OUTPUT_WORDS,
+                "没有产出指标（数量、质量、时效）",
+                "按项目任务设置产出指标：数量、质量、时效至少各一项")  # fmt: skip
 
 
 @register("output_class_missing", "产出指标类别不全", "advise", "完整性", MOF_2021)
 def _output_classes(sheet: GoalSheet, ctx: Context) -> list[Finding]:
-    if not _has(sheet, "产出", "数量", "质量", "时效"):
+    if not _has(sheet, *_OUTPUT_WORDS):
         return []
     lacking = [c for c in ("数量", "质量", "时效") if not _has(sheet, c)]
     if not lacking:
@@ -204,32 +205,13 @@ def _output_classes(sheet: GoalSheet, ctx: Context) -> list[Finding]:
     ]
 
 
-@register("benefit_missing", "缺少效益指标", "return", "完整性", ZZ)
-def _benefit(sheet: GoalSheet, ctx: Context) -> list[Finding]:
-    if _has(sheet, "效益", "可持续影响"):
-        return []
-    return [
-        _f(
-            sheet,
-            "benefit_missing",
-            "没有效益指标（经济、社会、生态效益或可持续影响）",
-            "设置反映项目效果的效益指标，如受益人数、使用率、长效机制",
-        )
-    ]
-
-
-@register("satisfaction_missing", "缺少满意度指标", "advise", "完整性", MOF_2021)
-def _satisfaction(sheet: GoalSheet, ctx: Context) -> list[Finding]:
-    if _has(sheet, "满意"):
-        return []
-    return [
-        _f(
-            sheet,
-            "satisfaction_missing",
-            "没有服务对象满意度指标",
-            "有明确服务对象的项目设置服务对象满意度（如 ≥90%）；确无服务对象的说明理由",
-        )
-    ]
+_class_required("benefit_missing", "缺少效益指标", "return", ZZ, ("效益", "可持续影响"),
+                "没有效益指标（经济、社会、生态效益或可持续影响）",
+                "设置反映项目效果的效益指标，如受益人数、使用率、长效机制")  # fmt: skip
+_class_required("satisfaction_missing", "缺少满意度指标", "advise", MOF_2021, ("满意",),
+                "没有服务对象满意度指标",
+                "有明确服务对象的项目设置服务对象满意度（如 ≥90%）；"
+                "确无服务对象的说明理由")  # fmt: skip
 
 
 @register("cost_missing", "工程、修缮、购置类项目缺少成本指标", "return", "完整性", ZZ)
