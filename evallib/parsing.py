@@ -126,6 +126,12 @@ _PREFIX_OPS: list[tuple[str, str]] = sorted(
 _SUFFIX_OPS: list[tuple[str, str]] = [
     ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
 ]  # fmt: skip
+# A deadline in a calendar month: "9月前", "11月底前", "6月份以前", "九月之前" → ≤ that month
+# (read as 不晚于 — not later than); "3个月前" (three months ago) is not one.  The month number is
+# then compared like any ≤ target, so an actual "7月" meets "9月前".
+_DEADLINE_RE = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份|底|末)?(?:之前|以前|前)$")
+# An actual written as a calendar month: "7月份", "10月底", "12月末" → that month.
+_MONTH_RE = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份|底|末)$")
 _CHAR_MAP = str.maketrans(
     {
         "═": "=", "≧": "≥", "≦": "≤", "〇": "零", "—": "-", "–": "-", "―": "-",
@@ -259,6 +265,11 @@ def _check_unit(unit_text: str, raw: str, where: dict[str, Any]) -> Unit:
     return lookup_unit(unit_text)
 
 
+def _is_month(digits: str) -> bool:
+    n = float(digits) if digits.isdigit() else chinese_to_number(digits)
+    return 1 <= n <= 12
+
+
 def parse_value(text: Any, **where: Any) -> ParsedValue:
     """Parse a target (年度指标值) or actual value (实际完成值).
 
@@ -288,6 +299,8 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
     (90.0, 95.0)
     >>> parse_value("达成年度指标").tier
     'achieved'
+    >>> v = parse_value("9月底前"); (v.operator, v.number, v.unit.symbol)
+    ('<=', 9.0, '月')
     """
     if isinstance(text, bool):
         return ParsedValue(raw=str(text), boolean=text, text=str(text),
@@ -313,6 +326,10 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             if op is None or op == o:
                 op, s = o, s[: -len(word)]
             break
+    m = _DEADLINE_RE.match(s) or _MONTH_RE.match(s)
+    if m and (op is None or op == "<=") and _is_month(m.group(1)):
+        op = "<=" if m.re is _DEADLINE_RE else op
+        s = f"{m.group(1)}月"
     if not s:
         raise TargetParseError(
             "运算符 (operator) 后缺少数值", value=raw, fix="如 ≥95%、≤30天", **where

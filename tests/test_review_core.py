@@ -76,7 +76,8 @@ SAME = {"pct": ["%", ""], "money": ["万元", "元", "亿元", ""], "rc": ["人�
 @st.composite
 def row(draw: st.DrawFn) -> tuple[str, str, float]:
     w = float(draw(st.sampled_from([2, 3, 5, 8, 10, 15, 20])))
-    kind = draw(st.sampled_from(["quant", "quant", "quant", "range", "bool", "blank"]))
+    kind = draw(st.sampled_from(["quant", "quant", "quant", "range", "bool", "blank",
+                                 "deadline"]))  # fmt: skip
     unit = draw(st.sampled_from(list(UNITS)))
     num = draw(NUMS)
     if kind == "bool":
@@ -84,6 +85,13 @@ def row(draw: st.DrawFn) -> tuple[str, str, float]:
             ["是", "否", "达成", "部分达成", "未达成", "", "完成"])), w  # fmt: skip
     if kind == "blank":
         return "", draw(NUMS), w
+    if kind == "deadline":  # 9月前 / 11月底前 / 六月份以前 against 7月 / 10月底
+        month = draw(st.integers(1, 12))
+        t_month = draw(st.sampled_from([str(month), "一二三四五六七八九十"[month - 1]
+                                        if month <= 10 else str(month)]))  # fmt: skip
+        target = t_month + "月" + draw(st.sampled_from(["前", "底前", "份以前", "之前"]))
+        actual = f"{draw(st.integers(1, 12))}月" + draw(st.sampled_from(["", "底", "份", "末"]))
+        return target, actual, w
     if kind == "range":
         hi = str(float(num) + draw(st.integers(1, 50)))
         target = f"{num}{draw(st.sampled_from(['-', '~', '—']))}{hi}{unit}"
@@ -132,6 +140,18 @@ def test_issue_cases_agree(target: str, actual: str, w: float, score: float) -> 
     r = review_rows([(target, actual, w)]).iloc[0]
     assert r["recomputed"] == score and r["score_national"] == score
     _check([(target, actual, w)])
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "w", "score"),
+    [("9月前", "7月", 5, 5.0), ("11月底前", "10月底", 5, 5.0), ("九月之前", "9月份", 5, 5.0),
+     ("6月前", "8月", 4, 3.0)],
+)  # fmt: skip
+def test_deadline_in_a_month(target: str, actual: str, w: float, score: float) -> None:
+    """Published 时效 rows (金寨 2023: 9月前 / 7月): a deadline reads as ≤ that month in both
+    paths; a missed one is scored by the ≤ rule (6/8 × 4 = 3.00)."""
+    assert core_score(target, actual, w, "national") == score
+    assert review_rows([(target, actual, w)]).iloc[0]["recomputed"] == score
 
 
 @pytest.mark.parametrize(

@@ -176,12 +176,51 @@ def test_department_table_with_inputs_group_is_an_evaluation_layout() -> None:
     (nothing to re-score from), none an error.  The structure flags left (分值 36, no 产出/效益)
     come from the transcription being partial: those rows are not in the published excerpt."""
     res = review(read_long_table(data_path("review/published_forms_evaluation.csv")))
-    assert res.summary.iloc[0]["layout"] == "evaluation"
-    rowflags = res.flags[res.flags["row"].notna()]
+    assert res.summary.set_index("project_id").loc["Y1", "layout"] == "evaluation"
+    flags = res.flags[res.flags["project_id"] == "Y1"]
+    rowflags = flags[flags["row"].notna()]
     assert len(rowflags) == 9 and set(rowflags["severity"]) == {"unverifiable"}
-    missing = res.flags.loc[res.flags["code"] == "missing_level1", "message"].iloc[0]
+    missing = flags.loc[flags["code"] == "missing_level1", "message"].iloc[0]
     listed = missing.split("（按")[0]  # the groups asked for, before the layout's name
     assert "产出/效益/绩效" in listed
     assert not any(w in listed for w in ("满意", "投入", "决策", "过程"))
-    assert res.rows["recomputed"].isna().all()
-    assert (res.rows["score"] == res.rows["points"]).all()  # as published: full marks
+    rows = res.rows[res.rows["project_id"] == "Y1"]
+    assert rows["recomputed"].isna().all()
+    assert (rows["score"] == rows["points"]).all()  # as published: full marks
+
+
+@pytest.mark.parametrize(("pid", "scores", "absent"), [
+    ("SX1", [3, 3, 3, 4, 2], ("规划",)),
+    ("W1", [5, 5, 5, 2, 4], ("决策",)),
+])  # fmt: skip
+def test_department_tables_of_other_frameworks(pid: str, scores: list[int],
+                                               absent: tuple[str, ...]) -> None:  # fmt: skip
+    """寿县 2023 部门整体支出绩效评价自评表 (Anhui: 规划 / 执行 / …) and a 2017 部门整体支出绩效
+    评价得分表 (部门决策 / 综合管理 / …): evaluation tables — rows scored against their 评分标准,
+    so each is listed as unverifiable with the reason said (no 指标值, no 完成值), none is an
+    error, and 测算依据 2 of 5 stays as published.  The 一级 group each shows is not asked for."""
+    res = review(read_long_table(data_path("review/published_forms_evaluation.csv")))
+    assert res.summary.set_index("project_id").loc[pid, "layout"] == "evaluation"
+    flags = res.flags[res.flags["project_id"] == pid]
+    rowflags = flags[flags["row"].notna()]
+    assert len(rowflags) == len(scores) and set(rowflags["severity"]) == {"unverifiable"}
+    assert rowflags["message"].str.contains("没有指标值和完成值").all()
+    rows = res.rows[res.rows["project_id"] == pid]
+    assert rows["score"].tolist() == scores and rows["recomputed"].isna().all()
+    missing = flags.loc[flags["code"] == "missing_level1", "message"].iloc[0].split("（按")[0]
+    assert not any(w in missing for w in absent)
+
+
+def test_department_form_in_the_national_layout() -> None:
+    """金寨县 2023 部门整体支出绩效自评表 (Anhui, national layout): every transcribed row
+    reproduced — 时效 rows 9月前 / 7月 and 11月前 / 10月 read as deadlines met; the budget
+    得分 left blank is unverifiable (10.00 computed), and 338.31 spent of 329.77 (102.59 %) is
+    a warning a reviewer asks about, not an error."""
+    res = review(read_long_table(data_path("review/published_forms.csv")))
+    f = res.flags[res.flags["project_id"] == "J1"].set_index("code")
+    assert set(f.index[f["severity"] == "unverifiable"]) == {"budget_score_missing"}
+    assert "10.00" in f.loc["budget_score_missing", "message"]
+    assert f.loc["spent_over_budget", "severity"] == "warning"
+    assert "102.59%" in f.loc["spent_over_budget", "message"]
+    rows = res.rows[res.rows["project_id"] == "J1"]
+    assert (rows["reproduced_by"] == "national").all() and (rows["kind"] == "quantitative").all()

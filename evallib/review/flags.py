@@ -33,6 +33,7 @@ FLAGS: dict[str, tuple[str, str, str]] = {
     "full_marks_target_missed": ("error", "rule", "未完成年度指标却给满分"),
     "budget_score_mismatch": ("error", "rule", "预算执行率得分与执行率×分值不符"),
     "budget_score_missing": ("unverifiable", "input", "预算执行率得分未填写"),
+    "spent_over_budget": ("warning", "plausibility", "全年执行数超过全年预算数"),
     "total_not_recomputable": ("unverifiable", "input",
                                "有指标既未填得分也无法按表上信息复算，复核总分不予给出"),
     "rate_mismatch": ("error", "rule", "填报的执行率与执行数/预算数不符"),
@@ -123,9 +124,13 @@ def _rule(sink: FlagSink, rows: pd.DataFrame, rs: Rescored, ids: tuple) -> None:
 
 def _input(sink: FlagSink, rows: pd.DataFrame, rs: Rescored, ids: tuple) -> None:
     lab, tgt, act = (rows[c].to_numpy(object) for c in ("level3", "target", "actual"))
-    sink.rows(rs.unparse & ~rs.unit_bad, "unparseable", lambda i: (
+    blank = (rows["target"].astype(str).str.strip() == "").to_numpy() & (
+        rows["actual"].astype(str).str.strip() == "").to_numpy()
+    sink.rows(rs.unparse & ~rs.unit_bad & ~blank, "unparseable", lambda i: (
         f"「{lab[i]}」指标值「{tgt[i]}」或完成值「{act[i]}」无法识别："
         f"{rs.t_err[i] or rs.a_err[i] or '完成值应为数值'}"), *ids)  # fmt: skip
+    sink.rows(rs.unparse & blank, "unparseable", lambda i: (
+        f"「{lab[i]}」表上没有指标值和完成值（按评分标准打分），无法复算"), *ids)  # fmt: skip
     sink.rows(rs.unit_bad, "unit_mismatch",
               lambda i: f"「{lab[i]}」完成值「{act[i]}」与指标值「{tgt[i]}」单位不一致", *ids)
 
@@ -199,6 +204,10 @@ def budget_checks(sink: FlagSink, pid: Any, p: dict[str, Any]) -> tuple[dict[str
         msg = f"预算执行率得分 {b_pub:g}，按执行率计应为 {scores['national']:.2f} 分"
         sink.add(pid, None, "budget_score_mismatch", msg)
     rate_true = rate(full, 2)
+    if pd.notna(full) and full > 0 and spent > full + TOL:
+        msg = (f"全年执行数 {spent:g} 超过全年预算数 {full:g}（执行率 {rate_true:.2f}%），"
+               "请核实是否有预算调整或其他资金")  # fmt: skip
+        sink.add(pid, None, "spent_over_budget", msg)
     r_pub = p["execution_rate"]
     if pd.notna(r_pub):
         r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)

@@ -49,7 +49,8 @@ LAYOUTS: dict[str, Layout] = {
                (("产出",), ("效益",), ("满意",))),
         Layout("sichuan", "四川（预算执行 10 + 指标 90）", 10, True, True, (("产出",), ("效益",))),
         Layout("evaluation", "评价表（决策 / 过程 / 产出 / 效益）", None, False, True,
-               (("决策", "投入"), ("过程", "管理"), ("产出", "效益", "绩效"))),
+               (("决策", "投入", "规划"), ("过程", "管理", "执行"),
+                ("产出", "效益", "绩效", "效果"))),
     )
 }  # fmt: skip
 
@@ -62,13 +63,18 @@ def get_layout(key: str) -> Layout:
     raise KeyError(key)
 
 
+#: 一级 words that only evaluation tables use (a self-evaluation form's 一级 are 产出 / 效益 /
+#: 满意度): 决策, 投入 (its name in the 2013 department framework, e.g. Hunan's 部门整体支出
+#: tables: 投入 / 过程 / 产出 / 效益), 规划 (Anhui's 部门整体支出 tables: 规划 / 执行 / ...).
+EVALUATION_WORDS = ("决策", "投入", "规划")
+
+
 def detect_layout(level1: list[str], points_printed: bool, budget_points: float) -> Layout:
-    """The layout a form shows: 决策 (or 投入, its name in the 2013 department framework, e.g.
-    Hunan's 部门整体支出 tables: 投入 / 过程 / 产出 / 效益) with 过程 or 管理 groups → evaluation
-    table; no 分值 → 湖北; no scored budget row with indicators worth 100 → 宁夏; otherwise
-    national (四川's 10 + 90 reads the same)."""
+    """The layout a form shows: a 决策, 投入 or 规划 group → evaluation table; no 分值 → 湖北;
+    no scored budget row with indicators worth 100 → 宁夏; otherwise national (四川's 10 + 90
+    reads the same)."""
     text = "".join(level1)
-    if ("决策" in text or "投入" in text) and ("过程" in text or "管理" in text):
+    if any(w in text for w in EVALUATION_WORDS):
         return LAYOUTS["evaluation"]
     if not points_printed:
         return LAYOUTS["hubei"]
