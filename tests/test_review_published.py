@@ -150,7 +150,7 @@ def test_split_operator_value_unit_columns() -> None:
     rows = res.rows.set_index("project_id")
     assert rows.loc["S1", "target"] == "≤30万元" and rows.loc["S2", "target"] == "=100%"
     assert rows.loc["S2", "recomputed"] == 90.0 and rows.loc["S2", "reproduced_by"] == "national"
-    row_flags = res.flags[res.flags["row"].notna() & (res.flags["project_id"] != "S3")]
+    row_flags = res.flags[res.flags["row"].notna() & res.flags["project_id"].isin(["S1", "S2"])]
     assert set(zip(row_flags["project_id"], row_flags["code"], row_flags["severity"],
                    strict=True)) == {("S1", "unparseable", "unverifiable")}  # fmt: skip
     s = res.summary.set_index("project_id")
@@ -167,6 +167,22 @@ def test_published_form_left_blank_is_unverifiable_not_wrong() -> None:
     assert {"budget_score_missing", "total_not_recomputable", "missing_score"} <= set(f["code"])
     s = res.summary.set_index("project_id").loc["S3"]
     assert pd.isna(s["recomputed_total"]) and s["recomputed_grade"] == "" and s["errors"] == 0
+
+
+def test_published_weights_only_form_is_unverifiable() -> None:
+    """A 四川 form published with 指标值 and 权重 (22.5 × 4) but no 完成值 and no 得分 (D1; the
+    budget block is not in the stored excerpt): every row unverifiable — missing score, nothing
+    to re-score — none an error, and no recomputed total or grade."""
+    res = review(read_long_table(data_path("review/published_forms_split.csv")))
+    f = res.flags[res.flags["project_id"] == "D1"]
+    rowflags = f[f["row"].notna()]
+    assert set(rowflags["severity"]) == {"unverifiable"}
+    assert set(rowflags["code"]) == {"missing_score", "unparseable"} and len(rowflags) == 8
+    assert "total_not_recomputable" in set(f["code"])
+    s = res.summary.set_index("project_id").loc["D1"]
+    assert pd.isna(s["recomputed_total"]) and s["recomputed_grade"] == ""
+    assert res.rows.loc[res.rows["project_id"] == "D1", "target"].tolist() == [
+        "=100%", "≤10次", "=100%", "≤5%"]  # fmt: skip
 
 
 def test_department_table_with_inputs_group_is_an_evaluation_layout() -> None:
@@ -224,3 +240,72 @@ def test_department_form_in_the_national_layout() -> None:
     assert "102.59%" in f.loc["spent_over_budget", "message"]
     rows = res.rows[res.rows["project_id"] == "J1"]
     assert (rows["reproduced_by"] == "national").all() and (rows["kind"] == "quantitative").all()
+
+
+@pytest.fixture(scope="module")
+def complete():
+    return review(read_long_table(data_path("review/published_forms_complete.csv")))
+
+
+def test_complete_form_whose_points_add_to_110(complete) -> None:
+    """中江县 2022 (Sichuan): 产出 70 + 效益 20 + 满意度 10 = 100 for the indicators, plus the
+    budget row's 10 — the 分值 add to 110 and the printed 总分 100 leaves the budget score out.
+    Every row re-scores as printed (so no row error); the actuals are the targets copied."""
+    f = complete.flags[complete.flags["project_id"] == "Z1"]
+    errors = f[f["severity"] == "error"]
+    assert set(errors["code"]) == {"weights_total", "total_mismatch"}
+    assert errors["row"].isna().all()
+    assert "110" in errors.set_index("code").loc["weights_total", "message"]
+    assert "all_actual_equal_target" in set(f["code"])
+    assert set(f["severity"]) == {"error", "warning"}  # nothing unverifiable
+    s = complete.summary.set_index("project_id").loc["Z1"]
+    assert s["published_total"] == 100 and s["recomputed_total"] == 110
+
+
+def test_complete_form_reproduced_with_rows_that_cannot_be_checked(complete) -> None:
+    """天长市 2022 (Anhui): 总分 100 is the sum of the scores; the six rows with 分值 and 得分
+    but no 指标值 / 完成值 are listed as unverifiable (not errors) and enter as published; the
+    rows that can be re-scored (1 / 1, 90% / 100%) are; the budget score 10 matches 880 / 880."""
+    f = complete.flags[complete.flags["project_id"] == "T1"]
+    assert set(f["severity"]) == {"unverifiable"} and len(f) == 6
+    assert f["message"].str.contains("没有指标值和完成值").all()
+    s = complete.summary.set_index("project_id").loc["T1"]
+    assert s["errors"] == 0 and s["reproduced_under"] == "national"
+    assert s["recomputed_total"] == 100 and s["rows_as_published"] == 6
+    rows = complete.rows[complete.rows["project_id"] == "T1"]
+    assert rows["recomputed"].notna().sum() == 3
+
+
+@pytest.fixture(scope="module")
+def more():
+    path = data_path("review/published_forms_complete.csv")
+    return review(read_long_table(path))
+
+
+def test_breakdown_rows_are_not_indicators(more) -> None:
+    """萧县 2023 (Anhui) prints 「其中桃树种植面积 1.5亩」… under
+    「补助各类瓜果蔬菜种植面积 29.5亩」 with no 分值 and no 得分, and an unfilled 「……」 line:
+    a reviewer passes over them — they are not read as indicators, so no missing-points
+    flag; the seven scored rows re-score."""
+    rows = more.rows[more.rows["project_id"] == "X1"]
+    assert len(rows) == 7 and not rows["level3"].str.contains("其中|……").any()
+    assert (rows["reproduced_by"] == "national").all()
+    f = more.flags[more.flags["project_id"] == "X1"]
+    assert f["row"].isna().all()  # only the structure of the partial transcription
+
+
+def test_cap_exceeded_with_full_marks_is_found(more) -> None:
+    """濉溪县 2019 临时救助 (Anhui): 扶贫临时救助标准 ≤5300元/户 but 5830元/户 paid, scored
+    10 of 10 — an error (5300/5830 × 10 = 9.09, no variant gives 10) with no 偏差原因;
+    特困人员 4604 of ≥4754 scored 5 of 5 is 4.84 rounded to an integer (a warning, and its
+    偏差原因 is filled); compound units 元/人*月 compare as written."""
+    f = more.flags[more.flags["project_id"] == "X2"]
+    err = f[f["severity"] == "error"]
+    row_err = err[err["row"].notna()]
+    assert list(row_err["code"]) == ["full_marks_target_missed"]
+    assert "9.09" in row_err["message"].iloc[0] and "5830" in row_err["message"].iloc[0]
+    warn = f[f["severity"] == "warning"].set_index("code")
+    assert "rounding_full_marks" in warn.index and "missing_deviation" in warn.index
+    assert "特困人员" in warn.loc["rounding_full_marks", "message"]
+    rows = more.rows[more.rows["project_id"] == "X2"].set_index("row")
+    assert rows["recomputed"].round(2).tolist() == [5, 5, 5, 4.84, 10, 5, 5, 9.09, 30]

@@ -130,7 +130,7 @@ def _input(sink: FlagSink, rows: pd.DataFrame, rs: Rescored, ids: tuple) -> None
         f"「{lab[i]}」指标值「{tgt[i]}」或完成值「{act[i]}」无法识别："
         f"{rs.t_err[i] or rs.a_err[i] or '完成值应为数值'}"), *ids)  # fmt: skip
     sink.rows(rs.unparse & blank, "unparseable", lambda i: (
-        f"「{lab[i]}」表上没有指标值和完成值（按评分标准打分），无法复算"), *ids)  # fmt: skip
+        f"「{lab[i]}」表上没有指标值和完成值，无法复算"), *ids)  # fmt: skip
     sink.rows(rs.unit_bad, "unit_mismatch",
               lambda i: f"「{lab[i]}」完成值「{act[i]}」与指标值「{tgt[i]}」单位不一致", *ids)
 

@@ -141,6 +141,21 @@ def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(t, errors="coerce")
 
 
+_PLACEHOLDER = r"(?:指标\d*[:：]?|…+|\.+|/|-|—)?"
+
+
+def _not_an_indicator(rows: pd.DataFrame) -> pd.Series:
+    """Rows a reviewer passes over: with neither 分值 nor 得分, either a 其中 breakdown of the
+    row above (「其中桃树种植面积 1.5亩」 under 「补助各类瓜果蔬菜种植面积 29.5亩」, 萧县 2023)
+    or an unfilled template line (「指标2：」, 「……」) with no value at all."""
+    unscored = rows["points"].isna() & rows["score"].isna()
+    name = rows["level3"].str.strip().str.lstrip("★☆*")
+    breakdown = name.str.startswith("其中")
+    empty = (rows["target"].str.strip() == "") & (rows["actual"].str.strip() == "")
+    placeholder = name.str.fullmatch(_PLACEHOLDER) & empty
+    return unscored & (breakdown | placeholder)
+
+
 def from_frames(rows: pd.DataFrame, projects: pd.DataFrame, source: str = "") -> ReviewInput:
     """Build a :class:`ReviewInput` from DataFrames with the English column names."""
     rows = rows.copy()
@@ -152,6 +167,7 @@ def from_frames(rows: pd.DataFrame, projects: pd.DataFrame, source: str = "") ->
         rows[c] = rows[c].astype("string").fillna("")
     rows["points"] = _num(rows["points"]).astype(float)
     rows["score"] = _num(rows["score"]).astype(float)
+    rows = rows[~_not_an_indicator(rows)]
     projects = projects.copy()
     for c in PROJECT_COLUMNS:
         if c not in projects.columns:
