@@ -309,3 +309,21 @@ def test_cap_exceeded_with_full_marks_is_found(more) -> None:
     assert "特困人员" in warn.loc["rounding_full_marks", "message"]
     rows = more.rows[more.rows["project_id"] == "X2"].set_index("row")
     assert rows["recomputed"].round(2).tolist() == [5, 5, 5, 4.84, 10, 5, 5, 9.09, 30]
+
+
+def test_hubei_forms_print_only_scores() -> None:
+    """黄冈 2020 水土保持监测 and a 2020 长江禁捕 补贴 form (湖北: 预算执行 20 = 20 × 执行率, then
+    年度绩效目标 blocks with 年初目标值 / 实际完成值 / 得分 and no 分值): recognised as 湖北, rows
+    not re-scored (one note per form, not one per row), the budget score 20 checked against
+    100 %, and 黄冈's 总分 99.6 reproduced as the sum (20 + 10 + 10 + 19.6 + 20 + 20).  Its
+    19.6 for 98 % of a 98 % target looks like 20 × 98 %, but with no 分值 on the form that
+    cannot be proved — review says so by not re-scoring, and raises no error."""
+    res = review(read_long_table(data_path("review/published_forms_hubei.csv")))
+    s = res.summary.set_index("project_id")
+    assert set(s["layout"]) == {"hubei"}
+    assert s.loc["H1", "published_total"] == 99.6 and s.loc["H1", "recomputed_total"] == 99.6
+    assert s.loc["H1", "errors"] == 0 and s.loc["H1", "reproduced_under"] == "national"
+    notes = res.flags[res.flags["code"] == "missing_points"]
+    assert sorted(notes["project_id"]) == ["H1", "H2"] and notes["row"].isna().all()
+    assert res.rows["recomputed"].isna().all()
+    assert not (res.flags["code"] == "budget_score_mismatch").any()

@@ -115,15 +115,15 @@ class ReviewResult:
 def _row_columns(rows: pd.DataFrame, rs: Rescored, profile: str) -> None:
     """Per-row results; a row that cannot be re-scored enters the totals as published."""
     nat = "platform" if profile == "platform" else "national"
-    scorable = rs.scorable
+    scored = rs.scorable & ~np.isnan(rs.w)  # no 分值 (湖北): nothing to re-score against
     rows["kind"] = rs.kind
-    rows["recomputed"] = np.where(scorable, rs.scores[nat], np.nan)
+    rows["recomputed"] = np.where(scored, rs.scores[nat], np.nan)
     rows["reproduced_by"] = rs.reproduced
     for name, _, _ in VARIANTS:
-        rows[f"score_{name}"] = np.where(scorable, rs.scores[name], np.nan)
-        rows[f"total_{name}"] = np.where(scorable & ~np.isnan(rs.w), rs.scores[name], rs.pub)
-    rows["as_published"] = ~(scorable & ~np.isnan(rs.w)) & ~np.isnan(rs.pub)
-    rows["unknown"] = ~(scorable & ~np.isnan(rs.w)) & np.isnan(rs.pub)
+        rows[f"score_{name}"] = np.where(scored, rs.scores[name], np.nan)
+        rows[f"total_{name}"] = np.where(scored, rs.scores[name], rs.pub)
+    rows["as_published"] = ~scored & ~np.isnan(rs.pub)
+    rows["unknown"] = ~scored & np.isnan(rs.pub)
 
 
 def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.DataFrame]:
