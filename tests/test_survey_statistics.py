@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from scipy.stats.contingency import association
 
@@ -20,6 +22,7 @@ from evallib.survey.association import crosstab
 from evallib.survey.compare import compare_groups
 from evallib.survey.factor import factor_analysis
 from evallib.survey.frames import respondent_frame
+from evallib.survey.reliability import complete_case_cov
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "survey_data" / "demo"
@@ -221,3 +224,31 @@ def test_survey_fuzzy_weighted_average_equals_mean_points() -> None:
     assert res.score == pytest.approx(expected, abs=1e-9)
     assert list(res.children) == list(dims) and res.verdict == "非常满意"
     assert res.children["道路建设"].membership.sum(axis=1).to_numpy() == pytest.approx(1.0)
+
+
+@given(st.integers(3, 400), st.integers(2, 6), st.integers(1, 97), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_complete_case_cov_equals_numpy(n: int, k: int, chunk: int, seed: int) -> None:
+    """The chunked complete-case covariance that analyze() uses equals np.cov of the selected
+    rows (float64), whatever the chunk size and however the complete rows fall."""
+    rng = np.random.default_rng(seed)
+    x = (rng.integers(0, 6, size=(n, k)) * 20.0).astype(np.float32)
+    rows = rng.random(n) < 0.8
+    got = complete_case_cov(x, rows, chunk=chunk)
+    if rows.sum() < 2:
+        assert np.isnan(got).all()
+        return
+    want = np.cov(x[rows].astype(np.float64), rowvar=False, ddof=1)
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-9)
+
+
+def test_code_counts_equal_bincount() -> None:
+    """Answers per item and code from the byte counts equal a bincount of each column (codes
+    −16 … 15, negative special codes included)."""
+    from evallib.survey.analysis import _code_counts
+
+    rng = np.random.default_rng(3)
+    codes = rng.integers(-16, 16, size=(5000, 7)).astype(np.int8)
+    want = np.stack([np.bincount(codes[:, j].astype(np.intp) + 16, minlength=32)
+                     for j in range(7)])  # fmt: skip
+    np.testing.assert_array_equal(_code_counts(codes), want)

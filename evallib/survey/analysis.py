@@ -40,7 +40,13 @@ from ..present import fmt_p
 from ..rounding import round_half_up
 from .clean import CleaningResult, clean
 from .importer import SurveyData
-from .reliability import AlphaResult, alpha_from_cov, bartlett_from_corr, kmo_from_corr
+from .reliability import (
+    AlphaResult,
+    alpha_from_cov,
+    bartlett_from_corr,
+    complete_case_cov,
+    kmo_from_corr,
+)
 from .spec import QuestionnaireSpec
 from .stats import margin_of_error, required_sample_size, t_interval, wilson_interval
 from .weights import WeightResult, rake
@@ -73,6 +79,14 @@ def points_matrix(
     lut = np.full(256, np.nan, dtype=np.float32)
     lut[1 : k + 1] = np.array([lv.points for lv in spec.scale], dtype=np.float32)
     return lut[oriented_codes(codes, items, k).astype(np.uint8)]
+
+
+def _code_counts(codes: np.ndarray) -> np.ndarray:
+    """Answers per item and code: ``out[j, c + 16]`` = how many rows hold code c (−16 … 15) in
+    column j.  One pass per item over a contiguous copy of the column, counted on its bytes."""
+    cols = np.ascontiguousarray(codes.T, dtype=np.int8)
+    pos = (np.arange(32) - 16) % 256  # the byte of each code −16 … 15
+    return np.stack([np.bincount(c.view(np.uint8), minlength=256)[pos] for c in cols])
 
 
 def _wmean(x: np.ndarray, w: np.ndarray | None) -> tuple[float, float, float]:
@@ -365,11 +379,12 @@ def analyze(
     k = spec.k
     top = spec.satisfied_top
     # ---- items: everything from the answer-level counts (one bincount per item)
+    counts = _code_counts(codes)
+    counts_raw = counts if raw is codes else _code_counts(raw)
     item_rows = []
     for j, it in enumerate(spec.items):
         col = codes[:, j]
-        cnt = np.bincount(col.astype(np.intp) + 16, minlength=32)
-        cnt_raw = np.bincount(raw[:, j].astype(np.intp) + 16, minlength=32)
+        cnt, cnt_raw = counts[j], counts_raw[j]
         if w is None:
             wc, w2 = cnt.astype(float), cnt.astype(float)
         else:
@@ -497,8 +512,7 @@ def analyze(
     complete = valid_m.all(axis=1)
     n_c = int(complete.sum())
     if len(sat_idx) >= 2 and n_c >= 2:
-        pc = pts[complete].astype(np.float64)
-        c = np.cov(pc, rowvar=False, ddof=1)
+        c = complete_case_cov(pts, complete)
         if np.all(np.diag(c) > 0):
             rel = alpha_from_cov(c, n_c, names)
             if n_c > len(sat_idx) + 2:
