@@ -186,7 +186,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     run = run_report if args.kernel else run_report_warm
     res = run(args.project, args.out, formats=formats, seed=args.seed, progress=_say,
-              docx_template=args.docx_template)  # fmt: skip
+              docx_template=args.docx_template, pdf_engine=args.pdf_engine)  # fmt: skip
     main_file = res.files.get("pdf") or res.files.get("docx") or res.files.get("html")
     print(f"报告：{main_file}")
     print(f"总分：{res.total:.2f}")
@@ -400,6 +400,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--docx-template",
         default=None,
         help="评价机构自己的 Word 参考模板（.docx）：使用其样式、页面设置、页眉页脚",
+    )
+    r.add_argument(
+        "--pdf-engine",
+        choices=["typst", "weasyprint"],
+        default=None,
+        help="PDF 排版引擎：typst（默认，较快）或 weasyprint（HTML/CSS 排版）",
     )
     r.add_argument("--kernel", action="store_true", help=_KERNEL_HELP)
     r.set_defaults(func=_cmd_report)

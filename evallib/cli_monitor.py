@@ -18,7 +18,7 @@ def monitor_report(data: str, month: int, out: Path, *, yellow: float, green: fl
     from .errors import ReportError
     from .fileio import atomic_write_bytes
     from .report.bundle import notebook_path
-    from .report.render import render_docx, render_html, render_pdf
+    from .report.render import render_docx, render_html, render_report_pdf
     from .report.warm import execute_notebook_warm
 
     nb_out = out / "monitor_report.ipynb"
@@ -34,7 +34,7 @@ def monitor_report(data: str, month: int, out: Path, *, yellow: float, green: fl
     nb = nbformat.read(nb_out, as_version=4)
     html = render_html(nb)
     return [
-        atomic_write_bytes(out / "绩效监控报告.pdf", render_pdf(nb, html)),
+        atomic_write_bytes(out / "绩效监控报告.pdf", render_report_pdf(nb, html)),
         atomic_write_bytes(out / "绩效监控报告.docx", render_docx(nb)),
     ]
 

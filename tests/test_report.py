@@ -99,7 +99,10 @@ def test_pdf_text_fonts_images_pages(bundle: Path) -> None:
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
-    assert any("CJK-SC" in line for line in fonts)
+    assert any("CJKsc" in line for line in fonts)  # typst: NotoSerifCJKsc-Regular
+    assert json.loads((bundle / "manifest.json").read_text("utf-8"))["params"]["pdf_engine"] == (
+        "typst"
+    )
     images = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
@@ -416,3 +419,20 @@ def test_feedback_letter_on_the_demo_bundle(bundle: Path, tmp_path: Path) -> Non
     text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
     assert "预算执行率偏低" in text and "「良」" in text and "2027年2月8日" in text
     assert "畅通群众诉求反映渠道" in text  # a suggestion becomes a required correction
+
+
+def test_weasyprint_engine_kept_as_an_option(demo_dir: Path, tmp_path: Path) -> None:
+    """`evallib report --pdf-engine weasyprint`: the HTML/CSS path, CJK fonts embedded, the
+    engine recorded; an unknown engine is refused before anything runs."""
+    out = tmp_path / "w"
+    assert main(["report", str(demo_dir / "project.yaml"), "--out", str(out), "--format", "pdf",
+                 "--pdf-engine", "weasyprint"]) == 0  # fmt: skip
+    fonts = subprocess.run(["pdffonts", str(out / "报告.pdf")], capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    assert "Noto-Serif-CJK-SC" in fonts and " no " not in fonts
+    assert "一、基本情况" in _pdftext(out / "报告.pdf")
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert m["params"]["pdf_engine"] == "weasyprint"
+    with pytest.raises(ReportError, match="PDF 引擎"):
+        run_report(demo_dir / "project.yaml", tmp_path / "x", pdf_engine="latex")
+    assert not (tmp_path / "x").exists()

@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..present import is_rate_column
 
-__all__ = ["BLOCKS_MIME", "RESULT_MIME", "Payload", "Section", "fmt_cell", "table_block"]
+__all__ = ["BLOCKS_MIME", "RESULT_MIME", "Payload", "Section", "fmt_cell", "markdown_plain_text",
+           "table_block"]
 
 BLOCKS_MIME = "application/vnd.evallib.blocks+json"
 RESULT_MIME = "application/vnd.evallib.result+json"
@@ -111,6 +112,18 @@ def _fig_png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def markdown_plain_text(text: str) -> str:
+    """Markdown written in a report cell as plain text, for the engines that print text
+    rather than HTML (Word, typst): tags, emphasis marks and link targets dropped.
+
+    >>> markdown_plain_text("**重点**见 [附件](http://x) <b>一</b>")
+    '重点见 附件 一'
+    """
+    t = re.sub(r"<[^>]+>", "", text)
+    t = re.sub(r"[*_`]+", "", t)
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).strip()
 
 
 def blocks_html(blocks: list[dict[str, Any]]) -> str:

@@ -36,6 +36,7 @@ from ..project import load_project
 from ..results import collect_versions
 from ..rounding import round_half_up
 from .blocks import RESULT_MIME
+from .render import DEFAULT_PDF_ENGINE, PDF_ENGINES
 
 __all__ = ["BundleResult", "ReproduceResult", "notebook_path", "reproduce", "run_report"]
 
@@ -56,6 +57,7 @@ _VERSION_PKGS = (
     "nbformat",
     "ipykernel",
     "weasyprint",
+    "typst",
     "python-docx",
 )
 
@@ -111,6 +113,7 @@ def run_report(
     docx_template: str | Path | None = None,
     engine: str | None = None,
     lock: bool = True,
+    pdf_engine: str | None = None,
 ) -> BundleResult:
     """Produce a report bundle for a project file.
 
@@ -121,6 +124,7 @@ def run_report(
     notebook in this process — only for a process that ends with the report (the warm workers of
     :mod:`evallib.report.warm`; :func:`~evallib.report.warm.run_report_warm`).  ``lock=False``:
     the caller already holds the lock on ``out`` (a warm child of the process that took it).
+    ``pdf_engine``: ``"typst"`` (default) or ``"weasyprint"``; recorded in ``manifest.json``.
 
     The project file and everything it references are validated before a kernel starts.  The
     run holds a lock on ``out`` (a second run into the same folder fails at once), builds the
@@ -134,14 +138,14 @@ def run_report(
     """
     from ..outdir import check_replaceable, output_lock, staged_folder
 
-    seed = check_run_options(formats, seed, docx_template)
+    seed = check_run_options(formats, seed, docx_template, pdf_engine)
     out = Path(out)
     with output_lock(out) if lock else contextlib.nullcontext(out):
         check_replaceable(out, BUNDLE_FILES)
         stage = staged_folder(out)
         try:
             opts = {"docx_template": Path(docx_template).resolve() if docx_template else None,
-                    "engine": engine}  # fmt: skip
+                    "engine": engine, "pdf_engine": pdf_engine or DEFAULT_PDF_ENGINE}  # fmt: skip
             return _build(Path(project), out, stage, formats, seed, kernel_name, notebook,
                           progress or (lambda _: None), opts)  # fmt: skip
         finally:
@@ -149,8 +153,9 @@ def run_report(
 
 
 def check_run_options(
-    formats: tuple[str, ...], seed: int | None, docx_template: str | Path | None
-) -> int:
+    formats: tuple[str, ...], seed: int | None, docx_template: str | Path | None,
+    pdf_engine: str | None = None,
+) -> int:  # fmt: skip
     """Check ``run_report``'s options; the seed to use.
 
     Raises
@@ -161,6 +166,9 @@ def check_run_options(
     if unknown:
         raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
                           fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
+    if pdf_engine is not None and pdf_engine not in PDF_ENGINES:
+        raise ReportError(f"未知的 PDF 引擎 (pdf engine)「{pdf_engine}」", value=pdf_engine,
+                          fix=f"可选：{'、'.join(PDF_ENGINES)}")  # fmt: skip
     if docx_template is not None and not Path(docx_template).is_file():
         raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
                              fix="检查 --docx-template 的路径")  # fmt: skip
@@ -204,9 +212,9 @@ def _execute(
 
 
 def _convert(
-    nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...], docx_template: Path | None
+    nb: Any, nb_out: Path, stage: Path, formats: tuple[str, ...], opts: dict[str, Any]
 ) -> dict[str, Path]:
-    from .render import render_docx, render_html, render_pdf
+    from .render import render_docx, render_html, render_report_pdf
 
     files: dict[str, Path] = {}
     html_text = render_html(nb)
@@ -215,9 +223,9 @@ def _convert(
             if f == "html":
                 data = html_text.encode("utf-8")
             elif f == "pdf":
-                data = render_pdf(nb, html_text)
+                data = render_report_pdf(nb, html_text, opts["pdf_engine"])
             else:
-                data = render_docx(nb, docx_template)
+                data = render_docx(nb, opts["docx_template"])
         except EvalError:
             raise
         except Exception as exc:  # conversion failures are reported, not tracebacks
@@ -328,7 +336,7 @@ def _build(
     result_text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     files["result"] = atomic_write_text(stage / "result.json", result_text)
     say(f"3/4 生成报告（{'、'.join(OUTPUT_NAMES[f] for f in formats)}）……")
-    files.update(_convert(nb, nb_out, stage, formats, opts["docx_template"]))
+    files.update(_convert(nb, nb_out, stage, formats, opts))
     timings["convert"] = time.perf_counter() - t2
     say("4/4 写出运行包（输入副本、manifest.json）……")
     used = proj.input_files()
@@ -345,6 +353,7 @@ def _build(
             "seed": seed,
             "formats": list(formats),
             "kernel": kernel_name,
+            "pdf_engine": opts["pdf_engine"],
         },
         "versions": collect_versions(_VERSION_PKGS),
         "outputs": {k: {"file": p.name, "sha256": sha256_file(p)} for k, p in files.items()},

@@ -2,7 +2,8 @@
 ``jupyter nbconvert --to evallib_pdf report.ipynb`` works as well as ``evallib report``.
 
 - ``evallib_html``: standalone HTML report;
-- ``evallib_pdf``: PDF printed by WeasyPrint with the CJK fonts embedded;
+- ``evallib_pdf``: PDF (typst by default, or WeasyPrint: ``--EvallibPDFExporter.pdf_engine``)
+  with the CJK fonts embedded;
 - ``evallib_docx``: Word document.
 """
 
@@ -12,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from nbconvert.exporters import Exporter
+from traitlets import Unicode
 
-from .render import render_docx, render_html, render_pdf
+from .render import DEFAULT_PDF_ENGINE, render_docx, render_html, render_report_pdf
 
 __all__ = ["EvallibDocxExporter", "EvallibHTMLExporter", "EvallibPDFExporter"]
 
@@ -46,12 +48,19 @@ class EvallibHTMLExporter(_EvallibExporter):
 
 
 class EvallibPDFExporter(_EvallibExporter):
-    """Report as PDF (WeasyPrint; CJK fonts embedded and subset)."""
+    """Report as PDF (CJK fonts embedded and subset) by ``pdf_engine``: typst or WeasyPrint."""
 
     export_from_notebook = "evallib 评价报告 (PDF)"
     output_mimetype = "application/pdf"
     extension = ".pdf"
-    renderer = staticmethod(render_pdf)
+    pdf_engine = Unicode(DEFAULT_PDF_ENGINE, help="typst 或 weasyprint").tag(config=True)
+
+    def from_notebook_node(
+        self, nb: Any, resources: Any = None, **kw: Any
+    ) -> tuple[str | bytes, Any]:
+        nb_copy, resources = Exporter.from_notebook_node(self, nb, resources, **kw)
+        resources["output_extension"] = self.extension
+        return render_report_pdf(nb_copy, None, self.pdf_engine), resources
 
 
 class EvallibDocxExporter(_EvallibExporter):

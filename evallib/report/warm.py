@@ -76,6 +76,7 @@ class WarmWorker:
             if (
                 threading.active_count() == 1
                 and threading.current_thread() is threading.main_thread()
+                and not _typst_threads()
             ):
                 for name in PRELOAD:
                     importlib.import_module(name)
@@ -119,6 +120,14 @@ def _report_in_child(project: str, out: str, kwargs: dict[str, Any]) -> Any:
     return run_report(project, out, engine=ENGINE_NAME, lock=False, **kwargs)
 
 
+def _typst_threads() -> bool:
+    """Whether typst has compiled in this process: its first compile starts a pool of native
+    threads that Python does not count, and a child forked from the process would wait for
+    threads it does not have — such a process forks through a fork server instead."""
+    mod = sys.modules.get("evallib.report.typst_pdf")
+    return bool(mod and mod.COMPILED_IN_PROCESS)
+
+
 def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str],
                     **kwargs: Any) -> Any:  # fmt: skip
     """:func:`~evallib.report.run_report` in a child forked from this process's warm process
@@ -137,8 +146,8 @@ def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str]
             from .bundle import BUNDLE_FILES
 
             check_replaceable(Path(out), BUNDLE_FILES)
-            check_run_options(kwargs.get("formats", FORMATS),
-                              kwargs.get("seed"), kwargs.get("docx_template"))  # fmt: skip
+            check_run_options(kwargs.get("formats", FORMATS), kwargs.get("seed"),
+                              kwargs.get("docx_template"), kwargs.get("pdf_engine"))  # fmt: skip
             load_project(project)
         return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
 

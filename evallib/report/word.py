@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import ReportError
 from ..fileio import deterministic_zip
-from .blocks import row_spans
+from .blocks import markdown_plain_text, row_spans
 
 __all__ = ["FONTS", "render_docx"]
 
@@ -253,12 +253,6 @@ def _content_widths(b: dict[str, Any]) -> list[float]:
     return [100.0 * n / total for n in need]
 
 
-def _strip_md(text: str) -> str:
-    t = re.sub(r"<[^>]+>", "", text)
-    t = re.sub(r"[*_`]+", "", t)
-    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t).strip()
-
-
 def _body(doc: Any, blocks: list[dict[str, Any]]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -271,7 +265,7 @@ def _body(doc: Any, blocks: list[dict[str, Any]]) -> None:
             h = doc.add_heading(b["text"], level=min(b["level"] - 1, 3))
             h.paragraph_format.page_break_before = bool(b.get("new_page"))
         elif kind in ("paragraph", "markdown"):
-            text = b["text"] if kind == "paragraph" else _strip_md(b["text"])
+            text = b["text"] if kind == "paragraph" else markdown_plain_text(b["text"])
             for part in text.split("\n\n"):
                 if part.strip():
                     p = doc.add_paragraph(part.strip())
