@@ -8,6 +8,7 @@ import base64
 import io
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -129,3 +130,33 @@ def test_process_that_compiled_is_not_forked_directly() -> None:
     here = render_pdf_typst(nb)
     assert _typst_threads()
     assert WarmWorker().run(render_pdf_typst, nb) == here
+
+
+SWITCH = """
+import os, sys
+sys.path.insert(0, {tests!r})
+from test_typst_pdf import _notebook
+from evallib.report.typst_pdf import render_pdf_typst
+from evallib.report.warm import WarmWorker
+
+if __name__ == "__main__":
+    w = WarmWorker()
+    first = w.run(os.getppid)            # single-threaded: children forked from here
+    assert first == os.getpid(), "expected a direct fork"
+    render_pdf_typst(_notebook(["a", "b", "c"]))   # typst's threads now exist here
+    pdf = w.run(render_pdf_typst, _notebook(["d", "e", "f"]))
+    assert w.run(os.getppid) != os.getpid(), "expected the fork server"
+    print(len(pdf))
+"""
+
+
+def test_worker_leaves_fork_mode_once_typst_compiled_here(tmp_path: Path) -> None:
+    """The `evallib report` process starts single-threaded and forks its children directly;
+    if typst then compiles in that process (a cold report), later children come from a fork
+    server — a directly forked child hung in its own compile before this was handled."""
+    script = tmp_path / "switch.py"
+    script.write_text(SWITCH.format(tests=str(Path(__file__).parent)), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=120, cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert int(r.stdout.strip()) > 1000

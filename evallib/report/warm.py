@@ -71,13 +71,13 @@ class WarmWorker:
         return sys.platform.startswith("linux") and not mp.current_process().daemon
 
     def _context(self) -> Any:
-        if self._ctx is None:
+        """Checked on every call: a process that was single-threaded at the first report may
+        have started threads since (a cold report in this process compiles typst, whose
+        native pool a forked child would wait for) — from then on a fork server is used."""
+        if self._ctx is None or (self._ctx.get_start_method() == "fork"
+                                 and not _single_threaded()):  # fmt: skip
             _child_env()
-            if (
-                threading.active_count() == 1
-                and threading.current_thread() is threading.main_thread()
-                and not _typst_threads()
-            ):
+            if self._ctx is None and _single_threaded():
                 for name in PRELOAD:
                     importlib.import_module(name)
                 self._ctx = mp.get_context("fork")
@@ -118,6 +118,19 @@ def _report_in_child(project: str, out: str, kwargs: dict[str, Any]) -> Any:
     from .inprocess import ENGINE_NAME
 
     return run_report(project, out, engine=ENGINE_NAME, lock=False, **kwargs)
+
+
+def _single_threaded() -> bool:
+    """No other thread in this process: none started by Python (``threading`` or ``_thread``,
+    as execnet does) and no typst thread pool."""
+    import _thread
+
+    return (
+        threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
+        and _thread._count() == 0
+        and not _typst_threads()
+    )
 
 
 def _typst_threads() -> bool:
