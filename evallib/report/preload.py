@@ -25,7 +25,7 @@ MODULES = (
     "nbformat",
     "nh3",
     "papermill",
-    "scipy.stats",
+    "scipy.special",
     "typst",
     "evallib.plotting",
     "evallib.report.bundle",
