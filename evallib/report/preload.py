@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import importlib
 
-from evallib.imports import skip_slow_optional_imports
+from evallib.imports import PAPERMILL_OPTIONAL, skip_slow_optional_imports, unavailable
 
 __all__ = ["MODULES", "preload"]
 
@@ -21,7 +21,6 @@ MODULES = (
     "matplotlib.backends.registry",
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
-    "nbconvert.filters",
     "nbformat",
     "nh3",
     "papermill",
@@ -44,8 +43,9 @@ def preload() -> None:
     then freeze the collector's view of it all (``gc.freeze``: the children's collections skip
     these objects, and their pages stay shared with the server)."""
     skip_slow_optional_imports()  # before nbformat imports jsonschema
-    for name in MODULES:
-        importlib.import_module(name)
+    with unavailable(PAPERMILL_OPTIONAL):  # papermill's S3/GitHub handlers stay unloaded
+        for name in MODULES:
+            importlib.import_module(name)
     from jupyter_client import localinterfaces
     from matplotlib.backends.registry import backend_registry
 
