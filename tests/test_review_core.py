@@ -179,3 +179,15 @@ def test_round_array_equals_round_score(xs: list[float], d: int, mode: str) -> N
     got = round_array(arr, d, mode)
     want = np.array([round_score(float(v), d, mode) for v in arr])
     assert np.array_equal(got, want)
+
+
+def test_number_cells_read_as_before() -> None:
+    """Plain numbers are taken as they are and only the other cells are cleaned; the result is
+    what cleaning every cell gave ("1,200", "95%", "10分", full-width, blanks, text)."""
+    from evallib.review.model import _num
+
+    cells = pd.Series([10, 2.5, "3", " 4 ", "1,200", "95%", "10分", "８", "", None, "无", "1e3",
+                       "−5", "12，5", float("nan")], dtype=object)  # fmt: skip
+    every = pd.to_numeric(cells.astype("string").str.replace(r"[,，%％\s]", "", regex=True)
+                          .str.replace("分", "", regex=False), errors="coerce")  # fmt: skip
+    pd.testing.assert_series_equal(_num(cells), every.astype(float), check_names=False)
