@@ -11,13 +11,14 @@ import pytest
 from evallib.imports import unavailable
 
 
-def test_unavailable_only_within_the_block() -> None:
-    name = "colorsys"  # a standard module nothing here has imported
-    if name in sys.modules:
-        pytest.skip(f"{name} already imported")
+def test_unavailable_only_within_the_block(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    name = "evallib_probe_module"
+    (tmp_path / f"{name}.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
     with unavailable((name,)), pytest.raises(ImportError):
         __import__(name)
-    assert __import__(name).__name__ == name
+    assert __import__(name).VALUE == 1
+    del sys.modules[name]
 
 
 def test_warm_preload_leaves_cloud_clients_importable() -> None:
