@@ -26,12 +26,14 @@ from .. import limits
 from ..errors import InputDataError, Problem
 from ..fileio import read_yaml
 from ..outdir import check_name
+from ..report.render import PDF_ENGINES
 from ..tables import ROW, read_table
 
 __all__ = ["BatchItem", "read_manifest"]
 
 _ALIASES = {"project": ("project", "项目文件", "项目"), "id": ("id", "编号", "项目编号"),
-            "seed": ("seed", "随机种子"), "formats": ("formats", "格式")}  # fmt: skip
+            "seed": ("seed", "随机种子"), "formats": ("formats", "格式"),
+            "pdf_engine": ("pdf_engine", "PDF引擎")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class BatchItem:
     formats: tuple[str, ...] = ("pdf", "docx", "html")
     row: int | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    pdf_engine: str | None = None
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -135,7 +138,14 @@ def read_manifest(path: str | Path) -> list[BatchItem]:
                 probs.append(Problem(f"未知的报告格式 {', '.join(bad)}", file=str(path), row=row,
                                      column="formats", fix="可选 pdf、docx、html"))  # fmt: skip
                 continue
-        items.append(BatchItem(pid, str(proj_path), seed, formats, row))
+        engine = rec.get(cols["pdf_engine"]) if cols["pdf_engine"] else None
+        engine = str(engine).strip().lower() if _given(engine) else None
+        if engine is not None and engine not in PDF_ENGINES:
+            fix = f"可选 {'、'.join(PDF_ENGINES)}，或留空用默认（typst）"
+            probs.append(Problem(f"未知的 PDF 引擎「{engine}」", file=str(path), row=row,
+                                 column="pdf_engine", value=engine, fix=fix))  # fmt: skip
+            continue
+        items.append(BatchItem(pid, str(proj_path), seed, formats, row, pdf_engine=engine))
     if probs:
         raise InputDataError(problems=probs)
     return items

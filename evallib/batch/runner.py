@@ -29,6 +29,7 @@ from ..errors import ConfigError, EvalError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from ..inert import csv_bytes, frames_xlsx
 from ..report.bundle import DEFAULT_SEED
+from ..report.render import DEFAULT_PDF_ENGINE
 from ..rounding import round_half_up
 from .manifest import BatchItem, read_manifest
 
@@ -68,6 +69,7 @@ def bundle_complete(bundle: Path, item: BatchItem) -> bool:
         params.get("original_project", params.get("project")) != str(Path(item.project).resolve())
         or params.get("seed") != (item.seed if item.seed is not None else DEFAULT_SEED)
         or tuple(params.get("formats", ())) != tuple(item.formats)
+        or params.get("pdf_engine", "weasyprint") != (item.pdf_engine or DEFAULT_PDF_ENGINE)
     ):
         return False
     from ..report.bundle import _evallib_file
@@ -114,7 +116,8 @@ def run_one(item: BatchItem, out_root: str, retries: int = 3) -> dict[str, Any]:
     for attempt in range(1, retries + 1):
         base["attempts"] = attempt
         try:
-            r = run_report_warm(item.project, bundle, formats=item.formats, seed=item.seed)
+            r = run_report_warm(item.project, bundle, formats=item.formats, seed=item.seed,
+                                pdf_engine=item.pdf_engine)  # fmt: skip
             return {
                 **base,
                 "status": "done",
