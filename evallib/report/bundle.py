@@ -36,7 +36,7 @@ from ..project import load_project
 from ..results import collect_versions
 from ..rounding import round_half_up
 from .blocks import RESULT_MIME
-from .render import DEFAULT_PDF_ENGINE, PDF_ENGINES
+from .render import DEFAULT_PDF_ENGINE, check_pdf_engine
 
 __all__ = ["BundleResult", "ReproduceResult", "notebook_path", "reproduce", "run_report"]
 
@@ -166,9 +166,8 @@ def check_run_options(
     if unknown:
         raise ReportError(f"未知的报告格式 {', '.join(unknown)}", value=",".join(unknown),
                           fix=f"可选：{', '.join(FORMATS)}")  # fmt: skip
-    if pdf_engine is not None and pdf_engine not in PDF_ENGINES:
-        raise ReportError(f"未知的 PDF 引擎 (pdf engine)「{pdf_engine}」", value=pdf_engine,
-                          fix=f"可选：{'、'.join(PDF_ENGINES)}")  # fmt: skip
+    if pdf_engine is not None:
+        check_pdf_engine(pdf_engine)
     if docx_template is not None and not Path(docx_template).is_file():
         raise InputDataError("找不到 Word 模板文件 (docx template)", file=str(docx_template),
                              fix="检查 --docx-template 的路径")  # fmt: skip

@@ -35,7 +35,10 @@ class _EvallibExporter(Exporter):
     ) -> tuple[str | bytes, Any]:
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = self.extension
-        return type(self).renderer(nb_copy), resources
+        return self._render(nb_copy), resources
+
+    def _render(self, nb: Any) -> str | bytes:
+        return type(self).renderer(nb)
 
 
 class EvallibHTMLExporter(_EvallibExporter):
@@ -55,12 +58,8 @@ class EvallibPDFExporter(_EvallibExporter):
     extension = ".pdf"
     pdf_engine = Unicode(DEFAULT_PDF_ENGINE, help="typst 或 weasyprint").tag(config=True)
 
-    def from_notebook_node(
-        self, nb: Any, resources: Any = None, **kw: Any
-    ) -> tuple[str | bytes, Any]:
-        nb_copy, resources = Exporter.from_notebook_node(self, nb, resources, **kw)
-        resources["output_extension"] = self.extension
-        return render_report_pdf(nb_copy, None, self.pdf_engine), resources
+    def _render(self, nb: Any) -> bytes:
+        return render_report_pdf(nb, None, self.pdf_engine)
 
 
 class EvallibDocxExporter(_EvallibExporter):

@@ -20,6 +20,7 @@ from .blocks import BLOCKS_MIME, RESULT_MIME, blocks_html
 __all__ = [
     "DEFAULT_PDF_ENGINE",
     "PDF_ENGINES",
+    "check_pdf_engine",
     "closed_fetcher",
     "notebook_blocks",
     "render_docx",
@@ -182,14 +183,19 @@ def render_report_pdf(nb: Any, html_text: str | None = None,
     ReportError
         Unknown engine, or the engine cannot be loaded.
     """
-    if engine == "typst":
+    if check_pdf_engine(engine) == "typst":
         from .typst_pdf import render_pdf_typst
 
         return render_pdf_typst(nb)
-    if engine == "weasyprint":
-        return render_pdf(nb, html_text)
-    raise ReportError(f"未知的 PDF 引擎 (pdf engine)「{engine}」", value=engine,
-                      fix=f"可选：{'、'.join(PDF_ENGINES)}")  # fmt: skip
+    return render_pdf(nb, html_text)
+
+
+def check_pdf_engine(engine: str) -> str:
+    """``engine`` if it is one of :data:`PDF_ENGINES`; else a ReportError saying which are."""
+    if engine not in PDF_ENGINES:
+        raise ReportError(f"未知的 PDF 引擎 (pdf engine)「{engine}」", value=engine,
+                          fix=f"可选：{'、'.join(PDF_ENGINES)}")  # fmt: skip
+    return engine
 
 
 def render_pdf(nb: Any, html_text: str | None = None) -> bytes:

@@ -124,12 +124,14 @@ def _rule(sink: FlagSink, rows: pd.DataFrame, rs: Rescored, ids: tuple) -> None:
 
 def _input(sink: FlagSink, rows: pd.DataFrame, rs: Rescored, ids: tuple) -> None:
     lab, tgt, act = (rows[c].to_numpy(object) for c in ("level3", "target", "actual"))
-    blank = (rows["target"].astype(str).str.strip() == "").to_numpy() & (
-        rows["actual"].astype(str).str.strip() == "").to_numpy()
-    sink.rows(rs.unparse & ~rs.unit_bad & ~blank, "unparseable", lambda i: (
+    unparsed = rs.unparse & ~rs.unit_bad
+    blank = np.zeros(len(tgt), dtype=bool)  # neither 指标值 nor 完成值: only unparsed rows tested
+    idx = np.flatnonzero(unparsed)
+    blank[idx] = [not str(tgt[i]).strip() and not str(act[i]).strip() for i in idx]
+    sink.rows(unparsed & ~blank, "unparseable", lambda i: (
         f"「{lab[i]}」指标值「{tgt[i]}」或完成值「{act[i]}」无法识别："
         f"{rs.t_err[i] or rs.a_err[i] or '完成值应为数值'}"), *ids)  # fmt: skip
-    sink.rows(rs.unparse & blank, "unparseable", lambda i: (
+    sink.rows(blank, "unparseable", lambda i: (
         f"「{lab[i]}」表上没有指标值和完成值，无法复算"), *ids)  # fmt: skip
     sink.rows(rs.unit_bad, "unit_mismatch",
               lambda i: f"「{lab[i]}」完成值「{act[i]}」与指标值「{tgt[i]}」单位不一致", *ids)
