@@ -243,19 +243,21 @@ def test_spss_sav_import(tmp_path: Path, spec) -> None:
 
 def test_duplicate_ip_answers_equal_to_the_full_comparison() -> None:
     """The candidate filter (rows whose answer hash repeats) gives exactly the flags of
-    comparing (IP, both hashes) over all rows — NaN and blank IPs never flagged."""
+    comparing (IP, every answer) over all rows — NaN and blank IPs never flagged; odd item
+    counts (padding to whole words) and a single item included."""
     import pandas as pd
 
-    from evallib.survey.clean import _duplicate_ip_answers, _row_keys
+    from evallib.survey.clean import _duplicate_ip_answers
 
     rng = np.random.default_rng(7)
-    for n, k, levels in ((4000, 5, 3), (3000, 4, 2), (50, 3, 2)):
+    for n, k, levels in ((4000, 5, 3), (3000, 4, 2), (50, 3, 2), (3000, 9, 2), (500, 1, 3)):
         codes = rng.integers(-1, levels + 1, size=(n, k)).astype(np.int8)
         ip = rng.choice(np.array(["10.0.0.1", "10.0.0.2", "", None, "::1"], dtype=object), n)
-        h1, h2 = _row_keys(codes)
-        full = pd.DataFrame({"ip": pd.factorize(pd.Series(ip))[0], "h1": h1, "h2": h2})
+        full = pd.DataFrame(codes).assign(ip=pd.factorize(pd.Series(ip))[0])
         expected = full.duplicated(keep="first").to_numpy() & (
             pd.Series(ip).fillna("").to_numpy() != ""
         )
         got = _duplicate_ip_answers(codes, ip)
         assert np.array_equal(got, expected) and expected.any()
+
+

@@ -245,7 +245,7 @@ def test_complete_case_cov_equals_numpy(n: int, k: int, chunk: int, seed: int) -
 def test_code_counts_equal_bincount() -> None:
     """Answers per item and code from the byte counts equal a bincount of each column (codes
     −16 … 15, negative special codes included)."""
-    from evallib.survey.analysis import _code_counts
+    from evallib.survey.clean import code_counts as _code_counts
 
     rng = np.random.default_rng(3)
     codes = rng.integers(-16, 16, size=(5000, 7)).astype(np.int8)

@@ -38,15 +38,10 @@ import pandas as pd
 from ..errors import InputDataError
 from ..present import fmt_p
 from ..rounding import round_half_up
-from .clean import CleaningResult, clean
+from .clean import CleaningResult, clean, code_counts
 from .importer import SurveyData
-from .reliability import (
-    AlphaResult,
-    alpha_from_cov,
-    bartlett_from_corr,
-    complete_case_cov,
-    kmo_from_corr,
-)
+from .reliability import AlphaResult, alpha_from_cov, bartlett_from_corr, kmo_from_corr
+from .respondents import respondent_sums
 from .spec import QuestionnaireSpec
 from .stats import margin_of_error, required_sample_size, t_interval, wilson_interval
 from .weights import WeightResult, rake
@@ -81,12 +76,41 @@ def points_matrix(
     return lut[oriented_codes(codes, items, k).astype(np.uint8)]
 
 
-def _code_counts(codes: np.ndarray) -> np.ndarray:
-    """Answers per item and code: ``out[j, c + 16]`` = how many rows hold code c (−16 … 15) in
-    column j.  One pass per item over a contiguous copy of the column, counted on its bytes."""
-    cols = np.ascontiguousarray(codes.T, dtype=np.int8)
-    pos = (np.arange(32) - 16) % 256  # the byte of each code −16 … 15
-    return np.stack([np.bincount(c.view(np.uint8), minlength=256)[pos] for c in cols])
+def _kept_counts(data: SurveyData, cl: CleaningResult) -> np.ndarray:
+    """Answers per item and code among the kept responses, as given (not mirrored): the
+    cleaning's counts over all responses less those of the excluded ones."""
+    if cl.code_counts is None:
+        return code_counts(data.codes[cl.keep])
+    return cl.code_counts - code_counts(data.codes[~cl.keep])
+
+
+def _mirrored_counts(counts: np.ndarray, items: list[Any], k: int) -> np.ndarray:
+    """Counts of :func:`oriented_codes`: positions 1..k of reverse items read backwards."""
+    rev = [j for j, it in enumerate(items) if it.reverse]
+    if not rev:
+        return counts
+    out = counts.copy()
+    out[rev, 17 : 17 + k] = counts[rev, 17 : 17 + k][:, ::-1]
+    return out
+
+
+def _columns(codes: np.ndarray, idx: list[int]) -> np.ndarray:
+    """``codes[:, idx]``, as a view when the columns are one run (no copy of the matrix)."""
+    if idx and idx == list(range(idx[0], idx[-1] + 1)):
+        return codes[:, idx[0] : idx[-1] + 1]
+    return codes[:, idx]
+
+
+def _group_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(col, sort=True)``; for a categorical column without missing values,
+    read from its codes (the observed categories in their order) without hashing."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        if codes.size and codes.min() >= 0:
+            seen = np.bincount(codes, minlength=len(col.cat.categories)) > 0
+            new = np.cumsum(seen) - 1
+            return new[codes], col.cat.categories[seen]
+    return pd.factorize(col, sort=True)
 
 
 def _wmean(x: np.ndarray, w: np.ndarray | None) -> tuple[float, float, float]:
@@ -379,8 +403,8 @@ def analyze(
     k = spec.k
     top = spec.satisfied_top
     # ---- items: everything from the answer-level counts (one bincount per item)
-    counts = _code_counts(codes)
-    counts_raw = counts if raw is codes else _code_counts(raw)
+    counts_raw = _kept_counts(data, cl)
+    counts = _mirrored_counts(counts_raw, spec.items, k)
     item_rows = []
     for j, it in enumerate(spec.items):
         col = codes[:, j]
@@ -413,44 +437,43 @@ def analyze(
                     "sd": sd, "score_low": float(sl), "score_high": float(sh)})  # fmt: skip
         item_rows.append(row)
     items = pd.DataFrame(item_rows)
-    # ---- per-respondent sufficient statistics over the satisfaction items
+    # ---- per-respondent sums over the satisfaction items (one blocked pass)
     sat_idx = [j for j, it in enumerate(spec.items) if it.importance_of is None]
-    sub = codes[:, sat_idx]
-    valid_m = (sub >= 1) & (sub <= k)
-    sat_m = (sub >= 1) & (sub <= top)
-    pts = points_matrix(raw[:, sat_idx], spec, [spec.items[j] for j in sat_idx])
-    filled = np.where(valid_m, pts, np.float32(0))
-    iw = np.array([spec.items[j].weight for j in sat_idx], dtype=np.float32)
     dims = spec.dimensions or []
     dim_names = [d.name for d in dims] or [""]
     dim_w = {d.name: d.weight for d in dims} or {"": 1.0}
+    member = np.array(
+        [[(spec.items[j].dimension or "") == d or not dims for d in dim_names] for j in sat_idx],
+        dtype=bool,
+    ).reshape(len(sat_idx), len(dim_names))
+    sums = respondent_sums(
+        _columns(codes, sat_idx), k, top, [lv.points for lv in spec.scale],
+        np.array([spec.items[j].weight for j in sat_idx], dtype=np.float32), member,
+    )  # fmt: skip
     dim_scores = np.full((n, len(dim_names)), np.nan, dtype=np.float64)
     dim_rows = []
     for di, dname in enumerate(dim_names):
-        js = [i for i, j in enumerate(sat_idx) if (spec.items[j].dimension or "") == dname] \
-            if dims else list(range(len(sat_idx)))  # fmt: skip
-        num = filled[:, js] @ iw[js]
-        den = valid_m[:, js].astype(np.float32) @ iw[js]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s_i = np.where(den > 0, num / den, np.nan).astype(np.float64)
+        s_i = sums.mean_points(di)
         dim_scores[:, di] = s_i
         m, sd, ne = _wmean(s_i, w)
         sl, sh = t_interval(m, sd, ne, conf, N)
-        v_i = valid_m[:, js].sum(axis=1)
-        s_c = sat_m[:, js].sum(axis=1)
-        tot_v = float(v_i @ w) if w is not None else float(v_i.sum())
-        tot_s = float(s_c @ w) if w is not None else float(s_c.sum())
+        v_i, s_c = sums.n_valid[:, di], sums.n_satisfied[:, di]
+        tot_v = float(v_i @ w) if w is not None else float(v_i.sum(dtype=np.float64))
+        tot_s = float(s_c @ w) if w is not None else float(s_c.sum(dtype=np.float64))
         rate_d = tot_s / tot_v if tot_v else np.nan
-        dim_rows.append({"dimension": dname or "全部", "weight": dim_w[dname], "n_items": len(js),
+        dim_rows.append({"dimension": dname or "全部", "weight": dim_w[dname],
+                         "n_items": int(member[:, di].sum()),
                          "n": int((~np.isnan(s_i)).sum()), "rate": rate_d,
                          "score": m, "sd": sd, "score_low": float(sl),
                          "score_high": float(sh)})  # fmt: skip
     dimensions = pd.DataFrame(dim_rows)
-    dw = np.array([dim_w[d] for d in dim_names])
-    ok = ~np.isnan(dim_scores)
-    wsum = ok @ dw
+    wsum, wtot = np.zeros(n), np.zeros(n)
+    for di, dname in enumerate(dim_names):  # dimensions without answers drop out
+        ok = ~np.isnan(dim_scores[:, di])
+        wsum += ok * dim_w[dname]
+        wtot += np.where(ok, dim_scores[:, di], 0.0) * dim_w[dname]
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(wsum > 0, np.nan_to_num(dim_scores) @ dw / wsum, np.nan)
+        index = np.where(wsum > 0, wtot / wsum, np.nan)
     m, sd, ne = _wmean(index, w)
     valid_idx = ~np.isnan(index)
     if 0 < valid_idx.sum() <= bootstrap_max and bootstrap > 0:
@@ -472,8 +495,8 @@ def analyze(
     else:
         sl, sh = t_interval(m, sd, ne, conf, N)
         ci_method = "t"
-    v_cnt = valid_m.sum(axis=1, dtype=np.int32)
-    s_cnt = sat_m.sum(axis=1, dtype=np.int32)
+    v_cnt = sums.valid_total.astype(np.float64)
+    s_cnt = sums.satisfied_total.astype(np.float64)
     wv = v_cnt if w is None else v_cnt * w
     ws = s_cnt if w is None else s_cnt * w
     rate = float(ws.sum() / wv.sum()) if wv.sum() else np.nan
@@ -484,19 +507,21 @@ def analyze(
                "score_ci_method": ci_method}  # fmt: skip
     # ---- groups: bincounts of the per-respondent statistics
     group_tables = {}
-    ww_all = np.ones(n) if w is None else w
+    wi = np.asarray(valid_idx, dtype=np.float64) if w is None else w * valid_idx
     idx0 = np.nan_to_num(index)
+    per_resp = {"s": ws, "v": wv, "w": wi, "x": wi * idx0, "x2": wi * idx0**2}
+    if w is not None:  # unweighted, wi is 0/1 and Σ wi² = Σ wi
+        per_resp["w2"] = wi * wi
     for g in groups.columns:
-        codes_g, levels = pd.factorize(groups[g], sort=True)
+        codes_g, levels = _group_codes(groups[g])
         L = len(levels)
         cnt_g = np.bincount(codes_g, minlength=L)
-        r_g = np.bincount(codes_g, weights=ws, minlength=L) / np.maximum(
-            np.bincount(codes_g, weights=wv, minlength=L), 1e-300)  # fmt: skip
-        wi = ww_all * valid_idx
-        sw = np.bincount(codes_g, weights=wi, minlength=L)
-        m_g = np.bincount(codes_g, weights=wi * idx0, minlength=L) / np.maximum(sw, 1e-300)
-        m2_g = np.bincount(codes_g, weights=wi * idx0**2, minlength=L) / np.maximum(sw, 1e-300)
-        ne_g = sw**2 / np.maximum(np.bincount(codes_g, weights=wi * wi, minlength=L), 1e-300)
+        t = {key: np.bincount(codes_g, weights=x, minlength=L) for key, x in per_resp.items()}
+        r_g = t["s"] / np.maximum(t["v"], 1e-300)
+        sw = t["w"]
+        m_g = t["x"] / np.maximum(sw, 1e-300)
+        m2_g = t["x2"] / np.maximum(sw, 1e-300)
+        ne_g = sw**2 / np.maximum(t.get("w2", sw), 1e-300)
         with np.errstate(invalid="ignore"):
             sd_g = np.sqrt(np.maximum(m2_g - m_g**2, 0) * ne_g / np.maximum(ne_g - 1, 1))
         rlg, rhg = wilson_interval(r_g * cnt_g, cnt_g, conf)
@@ -509,10 +534,9 @@ def analyze(
     rel = None
     validity: dict[str, Any] = {}
     names = [spec.items[j].code for j in sat_idx]
-    complete = valid_m.all(axis=1)
-    n_c = int(complete.sum())
+    n_c = sums.n_complete
     if len(sat_idx) >= 2 and n_c >= 2:
-        c = complete_case_cov(pts, complete)
+        c = sums.cov
         if np.all(np.diag(c) > 0):
             rel = alpha_from_cov(c, n_c, names)
             if n_c > len(sat_idx) + 2:

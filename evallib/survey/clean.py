@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from .importer import SurveyData
-from .spec import CODE_BLANK, CODE_INVALID, CODE_SKIPPED
+from .spec import CODE_BLANK, CODE_DONT_KNOW, CODE_INVALID, CODE_SKIPPED
 
-__all__ = ["REASONS", "CleaningResult", "clean"]
+__all__ = ["REASONS", "CleaningResult", "clean", "code_counts"]
 
 REASONS = {
     "incomplete": "空白题过多（未完成）",
@@ -49,12 +49,15 @@ class CleaningResult:
     keep : ndarray of bool
     flags : DataFrame
         One boolean column per reason (index = response position).
+    code_counts : ndarray (items, 32), optional
+        Answers per item and code over all responses, as :func:`code_counts` gives them.
     """
 
     keep: np.ndarray
     flags: pd.DataFrame
     respondent: np.ndarray
     rows: np.ndarray
+    code_counts: np.ndarray | None = None
 
     @property
     def n_total(self) -> int:
@@ -90,35 +93,99 @@ class CleaningResult:
         return pd.DataFrame(rows, columns=["项目", "份数"])
 
 
-def _row_keys(codes: np.ndarray, hashes: int = 2) -> tuple[np.ndarray, ...]:
-    """Independent 64-bit hashes of each answer row (two: collision chance ~ n²/2¹²⁹); the
-    first is the same whether one or two are asked for."""
-    rng = np.random.default_rng(12345)
-    c = codes.astype(np.int64) + 16
-    m1 = rng.integers(1, 2**62, size=c.shape[1], dtype=np.int64) | 1
-    m2 = rng.integers(1, 2**62, size=c.shape[1], dtype=np.int64) | 1
-    with np.errstate(over="ignore"):
-        return (c @ m1,) if hashes == 1 else (c @ m1, c @ m2)
+def _row_words(codes: np.ndarray) -> np.ndarray:
+    """The bytes of each answer row as 64-bit words (rows padded with zero bytes to a multiple
+    of eight): two rows are identical exactly when their words are."""
+    n, m = codes.shape
+    buf = np.zeros((n, -(-m // 8) * 8), dtype=np.int8)
+    buf[:, :m] = codes
+    return buf.view(np.uint64)
 
 
 def _duplicate_ip_answers(codes: np.ndarray, ip: np.ndarray) -> np.ndarray:
     """Responses repeating an earlier one's IP and every answer (the first one stays).
 
-    Only rows whose first answer hash occurs more than once can repeat another row, so the IPs
-    (strings) are compared for those candidates alone; the result is the same as comparing
-    (IP, both hashes) over all rows, at a fraction of the cost on large exports.
+    A seeded multiplicative hash of each row's words (its high 32 bits) picks the candidates
+    (rows whose hash occurs more than once: every repeated row is among them, with ~n²/2³³
+    chance pairs beside them); only those are compared
+    exactly, on (IP, all the row's words) — hash collisions can add candidates but never a
+    flag.
     """
-    (h1,) = _row_keys(codes, hashes=1)
-    cand = np.flatnonzero(pd.Series(h1).duplicated(keep=False).to_numpy())
+    words = _row_words(codes)
+    mult = np.random.default_rng(12345).integers(1, 2**62, size=words.shape[1], dtype=np.int64)
+    with np.errstate(over="ignore"):
+        h = words @ (mult.astype(np.uint64) | np.uint64(1))  # modulo 2**64
+    h32 = (h >> np.uint64(32)).astype(np.uint32)  # high bits; a 32-bit table is faster
+    cand = np.flatnonzero(pd.Series(h32).duplicated(keep=False).to_numpy())
     out = np.zeros(codes.shape[0], dtype=bool)
     if cand.size == 0:
         return out
     ips = pd.Series(ip[cand])
-    c1, c2 = _row_keys(codes[cand])
-    key = pd.DataFrame({"ip": ips, "h1": c1, "h2": c2})
+    key = pd.DataFrame(words[cand]).assign(ip=ips)
     has_ip = ips.fillna("").to_numpy() != ""
     out[cand] = key.duplicated(keep="first").to_numpy() & has_ip
     return out
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Per response, over the satisfaction items: asked (not skipped), blank, answered on the
+    scale, all scale answers the same; and any out-of-range code among all items."""
+
+    asked: np.ndarray
+    blank: np.ndarray
+    on_scale: np.ndarray
+    same: np.ndarray
+    invalid: np.ndarray
+
+
+def code_counts(codes: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+    """Answers per item and code: ``out[j, c + 16]`` = how many rows hold code c (−16 … 15)
+    in column j.
+
+    Each item's column (``cols``: the transposed matrix, when the caller has it) is compared
+    with the codes an import gives — scale positions 1…15 up to the largest present, blank,
+    不了解, skipped, out of range — and counted; a column holding any other code is counted
+    on its bytes instead.
+    """
+    if cols is None:
+        cols = np.ascontiguousarray(codes.T, dtype=np.int8)
+    top = int(cols.max(initial=0)) if cols.size else 0
+    known = [c for c in (CODE_INVALID, CODE_SKIPPED, CODE_DONT_KNOW, CODE_BLANK) if c >= -16]
+    known += list(range(1, min(top, 15) + 1))
+    out = np.zeros((cols.shape[0], 32), dtype=np.int64)
+    pos = (np.arange(32) - 16) % 256  # the byte of each code −16 … 15
+    for j, col in enumerate(cols):
+        for c in known:
+            out[j, c + 16] = np.count_nonzero(col == c)
+        if out[j].sum() != col.size:  # a code outside the import's set
+            out[j] = np.bincount(col.view(np.uint8), minlength=256)[pos]
+    return out
+
+
+def _tally(cols: np.ndarray, sat: list[int]) -> _Tally:
+    """Per-row counts added up column by column over ``cols`` (the transposed answer matrix,
+    one contiguous row per item), which numpy vectorises, instead of short row-wise
+    reductions.  Scale positions are ≥ 1 and every special code ≤ 0, so the largest code of
+    a row is its largest scale answer whenever it has one; shifted down by one and read as
+    unsigned bytes every special code is ≥ 128, so the smallest is its smallest."""
+    n = cols.shape[1]
+    acc = np.uint16 if len(sat) < 2**16 else np.int64
+    asked, blank, on_scale = (np.zeros(n, dtype=acc) for _ in range(3))
+    hi = np.full(n, CODE_BLANK, dtype=np.int8)
+    lo = np.full(n, 255, dtype=np.uint8)  # smallest (position − 1) on the scale
+    for j in sat:
+        col = cols[j]
+        asked += col != CODE_SKIPPED
+        blank += col == CODE_BLANK
+        on_scale += col > 0
+        np.maximum(hi, col, out=hi)
+        np.minimum(lo, (col - np.int8(1)).view(np.uint8), out=lo)
+    invalid = np.zeros(n, dtype=bool)
+    for col in cols:
+        invalid |= col == CODE_INVALID
+    same = (on_scale > 0) & (hi.astype(np.int16) - 1 == lo)
+    return _Tally(asked, blank, on_scale, same, invalid)
 
 
 def clean(data: SurveyData) -> CleaningResult:
@@ -126,10 +193,10 @@ def clean(data: SurveyData) -> CleaningResult:
     q = data.spec.quality
     sat = [j for j, it in enumerate(data.spec.items) if it.importance_of is None]
     codes = data.codes
-    s = codes[:, sat]
     n = data.n
-    asked = (s != CODE_SKIPPED).sum(axis=1)
-    blank = (s == CODE_BLANK).sum(axis=1)
+    cols = np.ascontiguousarray(codes.T, dtype=np.int8)
+    t = _tally(cols, sat)
+    asked, blank = t.asked, t.blank
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(asked > 0, blank / np.maximum(asked, 1), 1.0)
     flags = {"incomplete": (share > q.max_blank_share) | (asked == 0)}
@@ -138,11 +205,7 @@ def clean(data: SurveyData) -> CleaningResult:
     else:
         flags["speeder"] = np.zeros(n, bool)
     if q.straightline_min_items is not None and len(sat) >= q.straightline_min_items:
-        on_scale = s > 0
-        cnt = on_scale.sum(axis=1)
-        big = np.where(on_scale, s, -100).max(axis=1)
-        small = np.where(on_scale, s, 100).min(axis=1)
-        flags["straightliner"] = (cnt >= q.straightline_min_items) & (big == small)
+        flags["straightliner"] = (t.on_scale >= q.straightline_min_items) & t.same
     else:
         flags["straightliner"] = np.zeros(n, bool)
     if q.duplicate_ip_answers and data.ip is not None:
@@ -154,7 +217,7 @@ def clean(data: SurveyData) -> CleaningResult:
         flags["duplicate_phone"] = (ph.duplicated(keep="first") & (ph != "")).to_numpy()
     else:
         flags["duplicate_phone"] = np.zeros(n, bool)
-    flags["out_of_range"] = (codes == CODE_INVALID).any(axis=1)
+    flags["out_of_range"] = t.invalid
     f = pd.DataFrame(flags)[list(REASONS)]
     keep = ~f.to_numpy().any(axis=1)
-    return CleaningResult(keep, f, data.respondent, data.rows)
+    return CleaningResult(keep, f, data.respondent, data.rows, code_counts(codes, cols))

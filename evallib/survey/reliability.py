@@ -34,6 +34,7 @@ from ..errors import InputDataError
 
 __all__ = [
     "AlphaResult",
+    "CovAccumulator",
     "KMOResult",
     "alpha_from_cov",
     "bartlett_from_corr",
@@ -139,18 +140,64 @@ def _f_isf(q: float, dfn: float, dfd: float) -> float:
     return float(special.fdtri(dfn, dfd, 1.0 - q))
 
 
-def complete_case_cov(x: np.ndarray, rows: np.ndarray, chunk: int = 1 << 17) -> np.ndarray:
-    """Covariance matrix (ddof = 1) of the rows ``x[rows]``, as :func:`numpy.cov` gives it,
-    without copying those rows to float64 at once.
+class CovAccumulator:
+    """Cross products of row blocks, added up for a covariance matrix (ddof = 1).
 
-    The cross products are accumulated chunk by chunk in float64 about a shift s (the first
-    chunk's column means, for accuracy):
+    ``exact=True``: the blocks hold integers whose cross-product sums per block stay below
+    2²⁴, so the float32 matrix product is exact and the float64 totals are too:
+
+    .. math:: C = \\frac{G - t\\,t^T / n}{n - 1}, \\qquad G = \\sum_i x_i x_i^T,\\;
+       t = \\sum_i x_i
+
+    ``exact=False``: the blocks are turned to float64 and taken about a shift s (the first
+    block's column means, for accuracy):
 
     .. math:: C = \\frac{\\sum_i (x_i - s)(x_i - s)^T - n\\,(\\bar x - s)(\\bar x - s)^T}{n - 1}
 
-    which equals the textbook two-pass formula exactly in real arithmetic (expand
-    :math:`\\sum (x_i - \\bar x)(x_i - \\bar x)^T`); in floating point it agrees with
-    ``np.cov`` to ~1e-12 relative (test_survey_statistics checks it).
+    Both equal the textbook two-pass formula in real arithmetic (expand
+    :math:`\\sum (x_i - \\bar x)(x_i - \\bar x)^T`) and agree with ``np.cov`` to ~1e-12
+    relative (test_survey_statistics checks both).
+    """
+
+    def __init__(self, k: int, *, exact: bool = False) -> None:
+        self.exact = exact
+        self.gram = np.zeros((k, k))
+        self.total = np.zeros(k)
+        self.count = 0
+        self._shift: np.ndarray | None = None
+
+    def add(self, block: np.ndarray) -> None:
+        """Add the rows of ``block`` (r × k)."""
+        if block.shape[0] == 0:
+            return
+        if self.exact:
+            self.gram += block.T @ block
+        else:
+            block = block.astype(np.float64)
+            if self._shift is None:
+                self._shift = block.mean(axis=0)
+            block -= self._shift
+            self.gram += block.T @ block
+        if self.exact:  # integer column sums below 2**24: exact as a float32 product
+            self.total += np.ones(block.shape[0], dtype=block.dtype) @ block
+        else:
+            self.total += block.sum(axis=0)
+        self.count += block.shape[0]
+
+    def covariance(self) -> np.ndarray:
+        """The covariance matrix of the rows added (NaN when fewer than two)."""
+        n = self.count
+        if n < 2:
+            return np.full(self.gram.shape, np.nan)
+        if self.exact:
+            return (self.gram - np.outer(self.total, self.total) / n) / (n - 1)
+        d = self.total / n
+        return (self.gram - n * np.outer(d, d)) / (n - 1)
+
+
+def complete_case_cov(x: np.ndarray, rows: np.ndarray, chunk: int = 1 << 17) -> np.ndarray:
+    """Covariance matrix (ddof = 1) of the rows ``x[rows]``, as :func:`numpy.cov` gives it,
+    without copying those rows to float64 at once (:class:`CovAccumulator`, float64 route).
 
     Parameters
     ----------
@@ -159,25 +206,10 @@ def complete_case_cov(x: np.ndarray, rows: np.ndarray, chunk: int = 1 << 17) -> 
     rows : ndarray of bool (n,)
         The rows to use (the complete cases).
     """
-    k = x.shape[1]
-    gram = np.zeros((k, k))
-    total = np.zeros(k)
-    count = 0
-    shift: np.ndarray | None = None
+    acc = CovAccumulator(x.shape[1])
     for start in range(0, x.shape[0], chunk):
-        block = x[start : start + chunk][rows[start : start + chunk]].astype(np.float64)
-        if block.shape[0] == 0:
-            continue
-        if shift is None:
-            shift = block.mean(axis=0)
-        block -= shift
-        gram += block.T @ block
-        total += block.sum(axis=0)
-        count += block.shape[0]
-    if shift is None or count < 2:
-        return np.full((k, k), np.nan)
-    d = total / count
-    return (gram - count * np.outer(d, d)) / (count - 1)
+        acc.add(x[start : start + chunk][rows[start : start + chunk]])
+    return acc.covariance()
 
 
 def alpha_from_cov(c: np.ndarray, n: int, names: list[str], ci: float = 0.95) -> AlphaResult:
