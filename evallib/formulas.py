@@ -86,8 +86,9 @@ def quantitative_score(
     t = np.asarray(t, dtype=float)
     w = np.asarray(w, dtype=float)
     hi = t if high is None else np.where(np.isnan(high), t, np.asarray(high, dtype=float))
-    kind = np.array([OPERATOR_KIND.get(o, "positive") if isinstance(o, str) else "positive"
-                     for o in op], dtype=object)  # fmt: skip
+    kind = np.full(op.shape, "positive", dtype=object)  # one comparison per operator word
+    for word, k in OPERATOR_KIND.items():
+        kind[op == word] = k
     pos = _positive(a, t, w)
     eq = np.where(t == 0, np.where(a <= 0, w, 0.0), pos)
     rev = _reverse(a, t, w, reverse)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from .errors import ConfigError, GradeError
@@ -60,16 +61,15 @@ class GradeBand(BaseModel):
     upper_inclusive: bool = False
     consequence: str | None = None
 
-    def contains(self, x: float) -> bool:
-        if self.lower is not None and (
-            x < self.lower or (x == self.lower and not self.lower_inclusive)
-        ):
-            return False
-        if self.upper is not None and (
-            x > self.upper or (x == self.upper and not self.upper_inclusive)
-        ):
-            return False
-        return True
+    def contains(self, x: Any) -> Any:
+        """Whether the band holds total x (a number, or an array: elementwise)."""
+        v = np.asarray(x, dtype=float)
+        out = np.ones(v.shape, dtype=bool)
+        if self.lower is not None:
+            out &= ~((v < self.lower) | ((v == self.lower) & (not self.lower_inclusive)))
+        if self.upper is not None:
+            out &= ~((v > self.upper) | ((v == self.upper) & (not self.upper_inclusive)))
+        return bool(out) if out.ndim == 0 else out
 
     def describe(self) -> str:
         lo = "" if self.lower is None else f"{self.lower:g}{'≤' if self.lower_inclusive else '<'}"
@@ -158,6 +158,24 @@ class GradeScale(BaseModel):
                 return b.label
         if self.unmatched == "none":
             return None
+        self._unmatched(total)
+        return None
+
+    def assign_array(self, totals: np.ndarray) -> np.ndarray:
+        """:meth:`assign` of every total (object array, None for NaN), raising as :meth:`assign`
+        does for a total outside every band."""
+        t = np.asarray(totals, dtype=float)
+        out = np.full(t.shape, None, dtype=object)
+        todo = ~np.isnan(t)
+        for b in self.bands:
+            hit = todo & b.contains(t)
+            out[hit] = b.label
+            todo &= ~hit
+        if todo.any() and self.unmatched == "error":
+            self._unmatched(float(t[todo][0]))
+        return out
+
+    def _unmatched(self, total: float) -> None:
         raise GradeError(
             f"总分 {total:g} 不在评价等级 (grade scale)「{self.name}」的任何区间内",
             value=total,

@@ -123,9 +123,12 @@ _PREFIX_OPS: list[tuple[str, str]] = sorted(
     key=lambda p: len(p[0]),
     reverse=True,
 )  # fmt: skip
+_PREFIX_OP_RE = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_OPS))  # same order
+_PREFIX_OP = dict(_PREFIX_OPS)
 _SUFFIX_OPS: list[tuple[str, str]] = [
     ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
 ]  # fmt: skip
+_SUFFIX_LAST = frozenset(w[-1] for w, _ in _SUFFIX_OPS)  # cheap test before the loop
 # A deadline in a calendar month: "9月前", "11月底前", "6月份以前", "九月之前" → ≤ that month
 # (read as 不晚于 — not later than); "3个月前" (three months ago) is not one.  The month number is
 # then compared like any ≤ target, so an actual "7月" meets "9月前".
@@ -138,6 +141,7 @@ _CHAR_MAP = str.maketrans(
         "～": "~", "∽": "~", "≈": "", "㎡": "m2", "㎞": "km",
     }
 )  # fmt: skip
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUM = r"[+-]?\d+(?:\.\d+)?"
 _RANGE_RE = re.compile(rf"^({_NUM})([^\d~\-至到]*?)(?:-|~|至|到)({_NUM})(\D*)$")
 _NUMBER_RE = re.compile(rf"^({_NUM})(.*)$")
@@ -182,9 +186,9 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("≧ 1，200 人次")
     '≥1200人次'
     """
-    s = unicodedata.normalize("NFKC", str(text)).translate(_CHAR_MAP)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s)
+    s = "".join(unicodedata.normalize("NFKC", str(text)).translate(_CHAR_MAP).split())
+    if "," in s:
+        s = _THOUSANDS_RE.sub("", s)
     return s
 
 
@@ -310,6 +314,16 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             raise TargetParseError("数值为空或非数 (NaN)", value=text, **where)
         return ParsedValue(raw=str(text), number=float(text))
     raw = "" if text is None else str(text)
+    return ParsedValue(raw, *_parse_text(raw, where))
+
+
+_Fields = tuple[str | None, float | None, float | None, float | None, Unit, bool, str | None,
+                Tier | None, bool | None]  # fmt: skip
+
+
+def _parse_text(raw: str, where: dict[str, Any]) -> _Fields:
+    """:func:`parse_value` of a string: the fields of :class:`ParsedValue` after ``raw``
+    (operator, number, low, high, unit, unit_written, text, tier, boolean)."""
     s = normalize_text(raw)
     if s in ("", "-", "/", "—", "无数据", "nan", "None"):
         raise TargetParseError(
@@ -317,11 +331,10 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
         )
     s = s.removeprefix("约").removesuffix("左右")
     op: str | None = None
-    for word, o in _PREFIX_OPS:
-        if s.startswith(word):
-            op, s = o, s[len(word) :]
-            break
-    for word, o in _SUFFIX_OPS:
+    m = _PREFIX_OP_RE.match(s)  # the longest operator word the text starts with
+    if m:
+        op, s = _PREFIX_OP[m.group()], s[m.end() :]
+    for word, o in _SUFFIX_OPS if s[-1:] in _SUFFIX_LAST else ():
         if s.endswith(word) and len(s) > len(word):
             if op is None or op == o:
                 op, s = o, s[: -len(word)]
@@ -341,7 +354,7 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             num = float(inner) if re.fullmatch(_NUM, inner) else chinese_to_number(inner)
         except ValueError:
             raise TargetParseError("无法识别「百分之」后的数值", value=raw, **where) from None
-        return ParsedValue(raw, op, num, unit=lookup_unit("%"), unit_written=True)
+        return op, num, None, None, lookup_unit("%"), True, None, None, None
     m = _RANGE_RE.match(s)
     if m and op is None:
         lo, u1, hi, u2 = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -353,11 +366,11 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             raise TargetParseError(
                 "区间 (range) 下限大于上限", value=raw, fix="写成「下限-上限」，如 90%-95%", **where
             )
-        return ParsedValue(raw, "range", None, low, high, unit, bool(u1 or u2))
+        return "range", None, low, high, unit, bool(u1 or u2), None, None, None
     m = _NUMBER_RE.match(s)
     if m:
         unit = _check_unit(m.group(2), raw, where)
-        return ParsedValue(raw, op, float(m.group(1)), unit=unit, unit_written=bool(m.group(2)))
+        return op, float(m.group(1)), None, None, unit, bool(m.group(2)), None, None, None
     m = _CN_NUM_RE.match(s)
     if m:
         unit_text = m.group(2)
@@ -368,8 +381,8 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             except ValueError:
                 num = None
             if num is not None:
-                return ParsedValue(raw, op, num, unit=lookup_unit(unit_text),
-                                   unit_written=bool(unit_text))  # fmt: skip
+                unit = lookup_unit(unit_text)
+                return op, num, None, None, unit, bool(unit_text), None, None, None
     if op is not None:
         raise TargetParseError(
             f"运算符 (operator) 后不是数值：「{s}」",
@@ -377,7 +390,7 @@ def parse_value(text: Any, **where: Any) -> ParsedValue:
             fix="定量指标写成「运算符+数字+单位」，如 ≥95%；定性指标不要加运算符",
             **where,
         )
-    return ParsedValue(raw, None, text=s, tier=tier_of_text(s), boolean=_bool_of(s))
+    return None, None, None, None, _NO_UNIT, False, s, tier_of_text(s), _bool_of(s)
 
 
 def parse_number(value: Any, **where: Any) -> float:
@@ -453,14 +466,13 @@ PARSED_COLUMNS = ["op", "num", "low", "high", "unit", "dim", "factor", "unit_wri
 def _parsed_row(text: str) -> tuple[Any, ...]:
     """:func:`parse_value`'s reading of one string as a row (the error message on failure)."""
     try:
-        v = parse_value(text)
+        op, num, low, high, unit, written, _, tier, boolean = _parse_text(text, {})
     except TargetParseError as exc:
         return (None, np.nan, np.nan, np.nan, "", "", 1.0, False, None, None,
                 exc.problems[0].message)  # fmt: skip
-    return (v.operator, np.nan if v.number is None else v.number,
-            np.nan if v.low is None else v.low, np.nan if v.high is None else v.high,
-            v.unit.symbol, v.unit.dimension, v.unit.factor, v.unit_written, v.tier, v.boolean,
-            None)  # fmt: skip
+    return (op, np.nan if num is None else num, np.nan if low is None else low,
+            np.nan if high is None else high, unit.symbol, unit.dimension, unit.factor, written,
+            tier, boolean, None)  # fmt: skip
 
 
 def parse_series(values: pd.Series) -> pd.DataFrame:
@@ -473,7 +485,7 @@ def parse_series(values: pd.Series) -> pd.DataFrame:
     """
     s = values.astype("string").fillna("")
     codes, uniq = pd.factorize(s)
-    rows = [_parsed_row(u) for u in uniq]
+    rows = [_parsed_row(u) for u in uniq.to_numpy(dtype=object)]
     table = pd.DataFrame(rows, columns=PARSED_COLUMNS)
     out = table.iloc[codes].reset_index(drop=True)
     out.index = values.index

@@ -104,7 +104,8 @@ def round_array(x: np.ndarray, decimals: int = 2, mode: str = "half_up") -> np.n
     >>> round_array(np.array([2.145, 7.244999999094375, -2.5, np.nan]))
     array([ 2.15,  7.24, -2.5 ,   nan])
     """
-    arr = np.asarray(x, dtype=float)
+    shape = np.shape(x)
+    arr = np.asarray(x, dtype=float).reshape(-1)  # 1-d inside (a 0-d array comes back 0-d)
     out = np.full(arr.shape, np.nan)
     slow = ~np.isfinite(arr)
     if mode in ("half_up", "down") and decimals >= 0:
@@ -127,4 +128,4 @@ def round_array(x: np.ndarray, decimals: int = 2, mode: str = "half_up") -> np.n
         done = np.array([round_score(float(u), decimals, mode) for u in uniq], dtype=float)
         out.flat[idx] = done[inv]
     out[~np.isfinite(arr)] = arr[~np.isfinite(arr)]
-    return out + 0.0
+    return (out + 0.0).reshape(shape)

@@ -44,7 +44,7 @@ from .evidence import EvidenceItem
 from .formulas import quantitative_score
 from .parsing import ParsedValue, align, parse_value, tier_of_text
 from .profiles import Profile
-from .rounding import round_half_up
+from .rounding import round_array, round_half_up
 
 __all__ = [
     "RULES",
@@ -55,6 +55,7 @@ __all__ = [
     "RuleOutcome",
     "budget_points",
     "budget_rate",
+    "execution_rate",
     "get_rule",
     "register_rule",
     "resolve_rule_name",
@@ -732,15 +733,31 @@ def budget_rate(
         )
     base = sum(figures[k] for k in need)
     spent = figures["spent"]
-    if base <= 0:
-        return 0.0, spent, base
-    return round_half_up(spent / base * 100, decimals), spent, base
+    return float(execution_rate(spent, base, decimals)), spent, base
 
 
-def budget_points(rate: float, w: float, *, cap: bool = True) -> float:
-    """Budget execution score s = rate / 100 · w, at most w when ``cap`` (RULES.md §6)."""
-    s = rate / 100 * w
-    return min(s, w) if cap else s
+def execution_rate(spent: Any, base: Any, decimals: int | None = 2) -> Any:
+    """Execution rate in percent (RULES.md §6), for numbers or arrays alike.
+
+    .. math:: rate = round\\_half\\_up(spent / base × 100, decimals)
+
+    0 where the base is not positive (or missing); unrounded when ``decimals`` is None (a
+    variant seen on published forms).  Arrays are rounded by :func:`~evallib.rounding.round_array`,
+    which gives :func:`~evallib.rounding.round_half_up`'s result for every element.
+    """
+    sp, b = np.asarray(spent, dtype=float), np.asarray(base, dtype=float)
+    ok = b > 0
+    raw = np.where(ok, sp / np.where(ok, b, 1.0) * 100, 0.0)
+    out = raw if decimals is None else np.where(ok, round_array(raw, decimals), 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def budget_points(rate: Any, w: Any, *, cap: bool = True) -> Any:
+    """Budget execution score s = rate / 100 · w, at most w when ``cap`` (RULES.md §6); numbers
+    or arrays."""
+    s = np.asarray(rate, dtype=float) / 100 * np.asarray(w, dtype=float)
+    out = np.minimum(s, w) if cap else s
+    return float(out) if np.ndim(out) == 0 else out
 
 
 @register_rule("budget_execution", label="预算执行率", params=BudgetParams)

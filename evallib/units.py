@@ -12,6 +12,7 @@ Chinese multipliers (十, 百, 千, 万, 十万, 百万, 千万, 亿) may prefix
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 __all__ = ["Unit", "compatible", "lookup_unit"]
@@ -66,8 +67,10 @@ _INDEX: dict[str, Unit] = {
 }
 _MULTIPLIERS = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6,
                 "千万": 1e7, "亿": 1e8}  # fmt: skip
+_PREFIXES = sorted(_MULTIPLIERS, key=len, reverse=True)  # longest first: 十万 before 十
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup_unit(text: str) -> Unit:
     """Return the :class:`Unit` for a unit string (possibly with a Chinese multiplier prefix).
 
@@ -83,7 +86,7 @@ def lookup_unit(text: str) -> Unit:
     text = text.strip()
     if text in _INDEX:
         return _INDEX[text]
-    for prefix in sorted(_MULTIPLIERS, key=len, reverse=True):
+    for prefix in _PREFIXES:
         if text.startswith(prefix) and len(text) >= len(prefix):
             rest = text[len(prefix) :]
             base = _INDEX.get(rest)

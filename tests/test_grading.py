@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -140,3 +141,22 @@ def test_boundary_total_89_995_is_not_rounded_up() -> None:
     prof = Profile(name="three_decimals", decimals=3)
     res = evaluate(_system(), _ev(100, 79.995), profile=prof)
     assert res.total == 89.995 and res.grade == "良"
+
+
+@given(st.lists(st.one_of(st.floats(-10, 120, allow_nan=False),
+                          st.sampled_from([0.0, 59.99, 60.0, 69.99, 70.0, 79.99, 80.0, 89.99,
+                                           90.0, 100.0])), min_size=1, max_size=40),
+       st.sampled_from(["national", "self_evaluation"]))  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_assign_array_equals_assign(totals: list[float], name: str) -> None:
+    """The array form gives assign() of every total, boundaries included (90 is 优, 89.99 良);
+    NaN gets no grade."""
+    scale = get_grade_scale(name)
+    try:
+        want = [scale.assign(t) for t in totals]
+    except GradeError:
+        with pytest.raises(GradeError):
+            scale.assign_array(np.array(totals))
+        return
+    assert scale.assign_array(np.array(totals)).tolist() == want
+    assert scale.assign_array(np.array([np.nan, *totals])).tolist() == [None, *want]

@@ -2,9 +2,11 @@
 characters, ranges, 百分比, Chinese numerals, qualitative words."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evallib.errors import TargetParseError, UnitMismatchError
-from evallib.parsing import align, chinese_to_number, parse_number, parse_value
+from evallib.parsing import align, chinese_to_number, normalize_text, parse_number, parse_value
 
 # (text, operator, number, unit symbol, base value in the dimension's base unit)
 NUMERIC = [
@@ -174,3 +176,38 @@ def test_parse_number(text: object, value: float) -> None:
 def test_parse_number_rejects(bad: object) -> None:
     with pytest.raises(TargetParseError, match="数值"):
         parse_number(bad, file="x.xlsx", row=2, column="分值")
+
+
+def test_every_operator_word_reads_as_the_longest_match() -> None:
+    """Each operator word of the table, before a number, gives its own operator — the longest
+    word wins (不低于 is ≥, not 低于's <; 大于或等于 is ≥, not 大于's >), whatever order the
+    table lists them in; a suffix word is taken only when something stands before it."""
+    from evallib.parsing import _PREFIX_OPS, _SUFFIX_OPS
+
+    for word, op in _PREFIX_OPS:
+        longest = max((w for w, _ in _PREFIX_OPS if (word + "5个").startswith(w)), key=len)
+        assert longest == word
+        v = parse_value(f"{word}5个")
+        assert (v.operator, v.number, v.unit.symbol) == (op, 5.0, "个"), word
+    for word, op in _SUFFIX_OPS:
+        v = parse_value(f"5个{word}")
+        assert (v.operator, v.number, v.unit.symbol) == (op, 5.0, "个"), word
+    assert parse_value("以上").operator is None and parse_value("以上").text == "以上"
+
+
+_TEXT = list("0123456789,.%≥≧ \t\u3000\u00a0\u2009\n人次万元一二十月前")
+
+
+@given(st.text(alphabet=st.sampled_from(_TEXT), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_normalize_text_removes_exactly_the_regex_whitespace(text: str) -> None:
+    """Whitespace is dropped as ``re.sub(r"\\s+", "")`` does (every Unicode space, after NFKC),
+    and thousands separators only between a digit and three digits."""
+    import re
+    import unicodedata
+
+    from evallib.parsing import _CHAR_MAP
+
+    want = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_CHAR_MAP))
+    want = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", want)
+    assert normalize_text(text) == want

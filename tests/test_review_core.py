@@ -191,3 +191,60 @@ def test_number_cells_read_as_before() -> None:
     every = pd.to_numeric(cells.astype("string").str.replace(r"[,，%％\s]", "", regex=True)
                           .str.replace("分", "", regex=False), errors="coerce")  # fmt: skip
     pd.testing.assert_series_equal(_num(cells), every.astype(float), check_names=False)
+
+
+def _whole_form_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Five forms of three indicators (产出 30, 效益 30, 满意度 30) and a budget row of 10, each
+    with one thing a reviewer checks at the level of the whole form."""
+    specs = {  # pid: (indicator scores, budget 执行数, 执行率 printed, budget score, total, grade)
+        "P1": ((30, 30, 30), 80.0, 80.0, 8.0, 98.0, "优"),  # rate 80 % < 85 %, graded 优
+        "P2": ((30, 30, 30), 100.0, 100.0, 10.0, 88.0, "优"),  # total miswritten; 100 is 优
+        "P3": ((25, 20, 20), 100.0, 100.0, 10.0, 75.0, "差"),  # 75 is 中 (national) / 良 (80/70/60)
+        "P4": ((30, 30, 30), 110.0, 110.0, None, 90.0, "优"),  # score blank; spent over budget
+        "P5": ((30, 30, 30), 86.2, 0.86, 9.0, 99.0, "优"),  # 86 % printed for 86.20 %, 9 = integer
+    }
+    rows, projects = [], []
+    for pid, (scores, spent, rate, b_score, total, grade) in specs.items():
+        names = zip(["产出指标", "效益指标", "满意度指标"],
+                    ["数量指标", "社会效益指标", "服务对象满意度指标"],
+                    ["培训人数", "群众知晓率", "满意度"], scores, strict=True)  # fmt: skip
+        for i, (l1, l2, l3, s) in enumerate(names):
+            rows.append({"project_id": pid, "row": i + 1, "level1": l1, "level2": l2, "level3": l3,
+                         "target": "≥100人", "actual": f"{s / 30 * 100:g}人", "points": 30,
+                         "score": s})  # fmt: skip
+        projects.append({"project_id": pid, "initial_budget": 100.0, "full_year_budget": 100.0,
+                         "spent": spent, "execution_rate": rate, "budget_points": 10.0,
+                         "budget_score": b_score, "total": total, "grade": grade})  # fmt: skip
+    return pd.DataFrame(rows), pd.DataFrame(projects)
+
+
+OTHER = {"no_cost_indicator", "all_actual_equal_target"}  # true of these forms, not the point
+
+
+def test_whole_form_checks_by_hand() -> None:
+    """Budget, total and grade checks of every project at once give the flags and messages
+    worked out by hand, in the order they are raised."""
+    res = review(from_frames(*_whole_form_projects()))
+    f = res.flags[res.flags["row"].isna()]
+    got = {pid: list(g["code"]) for pid, g in f.groupby("project_id")}
+    msg = f.set_index(["project_id", "code"])["message"]
+    assert [c for c in got["P1"] if c not in OTHER] == ["grade_cap"]
+    assert (
+        msg["P1", "grade_cap"]
+        == "预算执行率 80.00% 低于 85% 仍自评为「优」（部分地区规定最高为「良」）"
+    )
+    assert [c for c in got["P2"] if c not in OTHER] == ["total_mismatch"]
+    assert msg["P2", "total_mismatch"] == "总分 88 ≠ 各项得分之和 100.00"
+    assert [c for c in got["P3"] if c not in OTHER] == ["grade_mismatch"]
+    assert msg["P3", "grade_mismatch"] == "自评等级「差」与总分 75 不符（应为「中」）"
+    assert [c for c in got["P4"] if c not in OTHER] == [
+        "budget_score_missing",
+        "spent_over_budget",
+    ]  # total 90 = 90 + a blank budget score
+    assert msg["P4", "budget_score_missing"] == "预算执行率得分未填写（按执行率计应为 10.00 分）"
+    assert "执行率 110.00%" in msg["P4", "spent_over_budget"]
+    assert [c for c in got.get("P5", []) if c not in OTHER] == []
+    s = res.summary.set_index("project_id")
+    assert s.loc["P5", "recomputed_total"] == 98.62  # 9 is a budget variant, the total is not
+    assert s.loc["P5", "reproduced_under"] == "" and s.loc["P2", "reproduced_under"] == ""
+    assert s.loc["P1", "recomputed_grade"] == "优" and s.loc["P3", "recomputed_total"] == 75.0

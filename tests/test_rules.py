@@ -4,8 +4,9 @@ the formulas are quoted from RULES.md, whose §3 example (t = 100, a = 125 → 0
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evallib.errors import EvidenceError, IndicatorSystemError, UnitMismatchError
@@ -423,3 +424,26 @@ def test_qualitative_within_points(w: float, s: float) -> None:
 def test_budget_within_points(budget: float, spent: float, w: float) -> None:
     row = score_leaf("budget_execution", {}, w, budget={"全年预算数": budget, "全年执行数": spent})
     assert 0 <= row["score"] <= w
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e7, allow_nan=False), st.floats(-10, 1e7, allow_nan=False)),
+                min_size=1, max_size=30),
+       st.sampled_from([None, 0, 1, 2]), st.floats(0.5, 20), st.booleans())  # fmt: skip
+@settings(max_examples=80, deadline=None)
+def test_execution_rate_on_arrays_equals_one_at_a_time(pairs, decimals, w, cap) -> None:
+    """Review's array execution rates and budget scores equal the scoring core's, one project
+    at a time (budget_rate for 2 decimals; half-up ties included by round_array's contract)."""
+    from evallib.rounding import round_half_up
+    from evallib.rules import budget_points, budget_rate, execution_rate
+
+    spent = np.array([p[0] for p in pairs])
+    base = np.array([p[1] for p in pairs])
+    rates = execution_rate(spent, base, decimals)
+    for i, (s_, b_) in enumerate(pairs):
+        one = execution_rate(s_, b_, decimals)
+        raw = s_ / b_ * 100 if b_ > 0 else 0.0
+        assert rates[i] == one == (raw if decimals is None or b_ <= 0
+                                   else round_half_up(raw, decimals))  # fmt: skip
+        if decimals == 2:
+            assert one == budget_rate({"spent": s_, "full_year_budget": b_}, "full_year_budget")[0]
+        assert budget_points(rates, w, cap=cap)[i] == budget_points(one, w, cap=cap)

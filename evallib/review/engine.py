@@ -17,15 +17,15 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..grading import get_grade_scale
-from ..rounding import round_score
+from ..rounding import round_array
 from .flags import (
     FLAGS,
+    BudgetReview,
     FlagSink,
     budget_checks,
-    grade_checks,
+    grades_of,
+    project_checks,
     row_flags,
-    structure_checks,
-    total_check,
 )
 from .layouts import LAYOUTS, Layout, detect_layout, get_layout
 from .model import ReviewInput
@@ -126,85 +126,113 @@ def _row_columns(rows: pd.DataFrame, rs: Rescored, profile: str) -> None:
     rows["unknown"] = ~scored & np.isnan(rs.pub)
 
 
+def _contains(values: pd.Series, words: list[str]) -> list[np.ndarray]:
+    """``values.str.contains(word)`` (literal) for each word, tested once per distinct
+    value."""
+    codes, uniq = pd.factorize(values)
+    texts = [str(u) for u in uniq]
+    return [np.array([w in t for t in texts], dtype=bool)[codes] for w in words]
+
+
+def _joined_per_project(codes: np.ndarray, n: int, values: np.ndarray) -> list[str]:
+    """Per project (codes 0..n-1), its values "｜"-joined in order."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=n))[:-1]
+    return ["｜".join(part) for part in np.split(values[order], bounds)]
+
+
 def _aggregates(rows: pd.DataFrame, rs: Rescored) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-project sums and the facts the structure checks need."""
-    pid_s = rows["project_id"].astype(str)
-    g = rows.groupby(pid_s, sort=False)
-    agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1), "points_sum": g["points"].sum(),
-                        "no_points": g["points"].count() == 0,
-                        "as_published": g["as_published"].sum(),
-                        "unknown": g["unknown"].sum()})  # fmt: skip
+    """Per-project sums and the facts the structure checks need (projects in order of first
+    appearance)."""
+    codes, pids = pd.factorize(rows["project_id"].astype(str))
+    sums = ["score", "points", "as_published", "unknown", *(f"total_{n}" for n, _, _ in VARIANTS)]
+    g = rows[sums].groupby(codes, sort=True)  # codes number the projects in order
+    tot = g.sum()
+    agg = pd.DataFrame({"pub_sum": g["score"].sum(min_count=1).to_numpy(),
+                        "points_sum": tot["points"].to_numpy(),
+                        "no_points": g["points"].count().to_numpy() == 0,
+                        "as_published": tot["as_published"].to_numpy(),
+                        "unknown": tot["unknown"].to_numpy()}, index=pids)  # fmt: skip
     for name, _, _ in VARIANTS:
-        agg[f"sum_{name}"] = g[f"total_{name}"].sum()
+        agg[f"sum_{name}"] = tot[f"total_{name}"].to_numpy()
     l1s, l2s = rows["level1"].astype(str), rows["level2"].astype(str)
     pct = rs.quant & (rs.a_dim == "percent")
-    # each project's 一级 names in order of first appearance (one pass, not a lambda per group)
-    firsts = pd.DataFrame({"pid": pid_s.to_numpy(), "l1": l1s.to_numpy()}).drop_duplicates()
-    agg["level1"] = firsts.groupby("pid", sort=False)["l1"].agg("｜".join).reindex(agg.index)
+    # each project's 一级 names in order of first appearance
+    firsts = pd.DataFrame({"pid": codes, "l1": l1s.to_numpy()}).drop_duplicates()
+    agg["level1"] = _joined_per_project(firsts["pid"].to_numpy(), len(pids),
+                                        firsts["l1"].to_numpy(object))  # fmt: skip
+    out, ben, sat1 = _contains(l1s, ["产出", "效益", "满意"])
+    sat2, cost = _contains(l2s, ["满意", "成本"])
     facts = pd.DataFrame({
-        "out": l1s.str.contains("产出"), "ben": l1s.str.contains("效益"),
-        "sat": l1s.str.contains("满意") | l2s.str.contains("满意"),
-        "cost": l2s.str.contains("成本"), "t5": rs.reproduced == "tiers_80_50", "q": rs.quant,
+        "out": out, "ben": ben, "sat": sat1 | sat2, "cost": cost,
+        "t5": rs.reproduced == "tiers_80_50", "q": rs.quant,
         "eq": rs.quant & np.isclose(rs.a, rs.t_lo), "pct": pct,
         "p100": pct & np.isclose(rs.a, 100),
     })  # fmt: skip
-    has = facts.groupby(pid_s.to_numpy(), sort=False).sum()
+    has = facts.groupby(codes, sort=True).sum().set_axis(pids)
     return agg, has
 
 
-def _project_values(inp: ReviewInput, index: pd.Index) -> list[dict[str, Any]]:
-    proj = inp.projects.drop_duplicates("project_id").set_index("project_id").reindex(index)
-    out = []
-    for r in proj.to_dict("records"):
-        num = {"budget_points": float(r["budget_points"]) if pd.notna(r["budget_points"]) else 0.0,
-               "budget_score": float(r["budget_score"]) if pd.notna(r["budget_score"])
-               else np.nan}  # fmt: skip
-        out.append({**r, **num, "grade": str(r["grade"]).strip() if pd.notna(r["grade"]) else "",
-                    "total": float(r["total"]) if pd.notna(r["total"]) else np.nan})  # fmt: skip
+def _recomputed_totals(agg: pd.DataFrame, budget: BudgetReview, published: pd.Series,
+                       profile: str) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Recomputed total (indicators + budget, 2 decimals; NaN when a row has neither a score
+    nor a way to compute one) and its difference from the published total."""
+    nat = "platform" if profile == "platform" else "national"
+    b_key = "budget_no_cap" if profile == "platform" else "national"
+    b_nat = np.where(budget.active, budget.scores[b_key], 0.0)
+    rec = round_array(agg[f"sum_{nat}"].to_numpy(float) + b_nat, 2)
+    rec = np.where(agg["unknown"].to_numpy() > 0, np.nan, rec)
+    pub = pd.to_numeric(published, errors="coerce").to_numpy(float)
+    return rec, round_array(rec - pub, 2)
+
+
+def _total_variants(agg: pd.DataFrame, budget: BudgetReview, pub_total: np.ndarray,
+                    tiers_80_50: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Per project, the first variant whose total (indicators + budget) gives the published
+    total ("" when none or no total)."""
+    out = np.full(len(agg), "", dtype=object)
+    todo = ~np.isnan(pub_total)
+    suffix = np.where(tiers_80_50, "+tiers_80_50", "")
+    for name, _, _ in VARIANTS:
+        key = "budget_no_cap" if name.startswith("platform") else "national"
+        bv = np.where(budget.active, budget.scores[key], 0.0)
+        hit = todo & (np.abs(agg[f"sum_{name}"].to_numpy(float) + bv - pub_total) <= TOL)
+        out[hit] = [name + x for x in suffix[hit]]
+        todo &= ~hit
     return out
 
 
-def _total_variant(sums: dict[str, float], b_scores: dict[str, float], pub_total: float,
-                   tiers_80_50: bool) -> str:  # fmt: skip
-    """The first variant whose total (indicators + budget) gives the published total."""
-    if pd.isna(pub_total):
-        return ""
-    for name, _, _ in VARIANTS:
-        key = "budget_no_cap" if name.startswith("platform") else "national"
-        bv = b_scores.get(key, 0.0) if b_scores else 0.0
-        if abs(sums[name] + bv - pub_total) <= TOL:
-            return name + ("+tiers_80_50" if tiers_80_50 else "")
-    return ""
-
-
-def _project(
-    sink: FlagSink, pid: str, p: dict[str, Any], a: dict[str, Any], h: dict[str, Any],
-    profile: str, scales: tuple[Any, Any], forced: Layout | None,
-) -> tuple[Any, ...]:  # fmt: skip
-    """Checks of one project; its summary row."""
-    layout = forced or detect_layout(a["level1"].split("｜"), not a["no_points"],
-                                     p["budget_points"])  # fmt: skip
-    b_scores, rate_true = budget_checks(sink, pid, p)
-    b_nat = (b_scores.get("budget_no_cap" if profile == "platform" else "national", 0.0)
-             if b_scores else 0.0)  # fmt: skip
-    b_pub = p["budget_score"] if pd.notna(p["budget_score"]) else 0.0
-    calc_pub = (a["pub_sum"] if pd.notna(a["pub_sum"]) else 0.0) + b_pub
-    total_check(sink, pid, p["total"], calc_pub)
-    structure_checks(sink, pid, float(a["points_sum"]), p["budget_points"],
-                     bool(a["no_points"]), h, a["level1"], layout)  # fmt: skip
-    grade_checks(sink, pid, p["grade"], (p["total"], calc_pub), rate_true, scales)
-    sums = {name: float(a[f"sum_{name}"]) for name, _, _ in VARIANTS}
-    nat = "platform" if profile == "platform" else "national"
-    rec_total = round_score(sums[nat] + b_nat, 2)
-    if a["unknown"]:  # a row with neither a score nor a way to compute one: no total to give
-        sink.add(pid, None, "total_not_recomputable",
-                 f"{int(a['unknown'])} 项指标未填得分且无法按表上信息复算，复核总分不予给出")
-        rec_total = np.nan
-    under = _total_variant(sums, b_scores, p["total"], bool(h["t5"]))
-    rec_grade = scales[0].assign(rec_total) if pd.notna(rec_total) and rec_total >= 0 else None
-    diff = (round_score(rec_total - p["total"], 2)
-            if pd.notna(p["total"]) and pd.notna(rec_total) else np.nan)
-    return (pid, p["total"], rec_total, diff, p["grade"], rec_grade or "", under, layout.key)
+def _projects(sink: FlagSink, agg: pd.DataFrame, has: pd.DataFrame, proj: pd.DataFrame,
+              budget: BudgetReview, recomputed: tuple[np.ndarray, np.ndarray],
+              scales: tuple[Any, Any], forced: Layout | None) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Whole-form checks of every project (flags added in the order budget, form, totals);
+    one summary record per project."""
+    total = pd.to_numeric(proj["total"], errors="coerce").to_numpy(float)
+    grade = proj["grade"].astype("string").fillna("").str.strip().to_numpy(object)
+    b_pts = np.nan_to_num(pd.to_numeric(proj["budget_points"], errors="coerce").to_numpy(float))
+    b_pub = np.nan_to_num(pd.to_numeric(proj["budget_score"], errors="coerce").to_numpy(float))
+    no_points = agg["no_points"].to_numpy(bool)
+    layouts = [forced or detect_layout(l1.split("｜"), not nop, bp)
+               for l1, nop, bp in zip(agg["level1"], no_points, b_pts, strict=True)]  # fmt: skip
+    frame = has.reindex(agg.index).reset_index(drop=True).assign(
+        total=total, calc_pub=np.nan_to_num(agg["pub_sum"].to_numpy(float)) + b_pub,
+        points_sum=agg["points_sum"].to_numpy(float), budget_points=b_pts, no_points=no_points,
+        level1=agg["level1"].to_numpy(object), grade=grade,
+    )  # fmt: skip
+    msgs = project_checks(frame, layouts, budget.rate_true, scales)
+    unknown = agg["unknown"].to_numpy()
+    rec, diff = recomputed
+    under = _total_variants(agg, budget, total, frame["t5"].to_numpy() > 0)
+    rec_grade = grades_of(scales[0], rec)
+    pids = [str(p) for p in agg.index]
+    for i, pid in enumerate(pids):
+        for code, msg in (*budget.messages[i], *msgs[i]):
+            sink.add(pid, None, code, msg)
+        if unknown[i]:  # a row with neither a score nor a way to compute one: no total to give
+            sink.add(pid, None, "total_not_recomputable",
+                     f"{int(unknown[i])} 项指标未填得分且无法按表上信息复算，复核总分不予给出")
+    return list(zip(pids, total, rec, diff, grade, [g or "" for g in rec_grade], under,
+                    [lay.key for lay in layouts], strict=True))  # fmt: skip
 
 
 SUMMARY_COLUMNS = ["project_id", "published_total", "recomputed_total", "difference",
@@ -218,8 +246,11 @@ def _summary(records: list[tuple[Any, ...]], ftab: pd.DataFrame, agg: pd.DataFra
     by_sev = pd.DataFrame({"project_id": ftab["project_id"], "e": sev == "error",
                            "u": sev == "unverifiable", "w": sev == "warning"})  # fmt: skip
     counts = by_sev.groupby("project_id").sum()
-    codes = (ftab[["project_id", "code"]].drop_duplicates().sort_values(["project_id", "code"])
-             .groupby("project_id")["code"].agg(";".join))  # fmt: skip
+    pairs = ftab[["project_id", "code"]].drop_duplicates().sort_values(["project_id", "code"])
+    joined: dict[str, list[str]] = {}
+    for pid, code in zip(pairs["project_id"], pairs["code"], strict=True):
+        joined.setdefault(pid, []).append(code)
+    codes = pd.Series({pid: ";".join(c) for pid, c in joined.items()}, dtype=object)
     for col, key in (("errors", "e"), ("unverifiable", "u"), ("warnings", "w")):
         summ[col] = summ["project_id"].map(counts[key]).fillna(0).astype(int)
     summ["rows_as_published"] = summ["project_id"].map(agg["as_published"]).fillna(0).astype(int)
@@ -228,14 +259,20 @@ def _summary(records: list[tuple[Any, ...]], ftab: pd.DataFrame, agg: pd.DataFra
 
 
 def _row_flag_codes(rows: pd.DataFrame, ftab: pd.DataFrame) -> list[str]:
+    """Each row's flag codes, ";"-joined in the order raised ("" for none)."""
     rf = ftab.dropna(subset=["row"])
-    codes: dict[tuple[str, int], str] = {}
+    codes: dict[tuple[str, float], str] = {}
     for pid_, r_, c_ in zip(rf["project_id"], rf["row"], rf["code"], strict=True):
-        key = (pid_, int(r_))
+        key = (str(pid_), float(r_))
         codes[key] = f"{codes[key]};{c_}" if key in codes else c_
-    pids = rows["project_id"].astype(str)
-    return [codes.get((p_, int(r_)), "") if pd.notna(r_) else ""
-            for p_, r_ in zip(pids, rows["row"], strict=True)]  # fmt: skip
+    if not codes:
+        return [""] * len(rows)
+    table = pd.DataFrame(list(codes), columns=["project_id", "row"])
+    table["flags"] = list(codes.values())
+    left = pd.DataFrame({"project_id": rows["project_id"].astype(str).to_numpy(),
+                         "row": pd.to_numeric(rows["row"], errors="coerce").to_numpy(float)})
+    merged = left.merge(table, how="left", on=["project_id", "row"])  # keeps the rows' order
+    return merged["flags"].fillna("").tolist()
 
 
 def review(
@@ -278,10 +315,10 @@ def review(
         sink.add(f["project_id"], f.get("row"), f["code"], f["message"])
     agg, has = _aggregates(rows, rs)
     scales = (get_grade_scale(scale), get_grade_scale("self_evaluation"))
-    values = _project_values(inp, agg.index)
-    a_rec, h_rec = agg.to_dict("index"), has.to_dict("index")
-    records = [_project(sink, str(pid), p, a_rec[pid], h_rec[pid], profile, scales, forced)
-               for pid, p in zip(agg.index, values, strict=True)]  # fmt: skip
+    proj = inp.projects.drop_duplicates("project_id").set_index("project_id").reindex(agg.index)
+    budget = budget_checks(proj)
+    recomputed = _recomputed_totals(agg, budget, proj["total"], profile)
+    records = _projects(sink, agg, has, proj, budget, recomputed, scales, forced)
     ftab = pd.DataFrame(sink.items,
                         columns=["project_id", "row", "code", "severity", "kind", "message"])
     rows["flags"] = _row_flag_codes(rows, ftab)

@@ -17,10 +17,10 @@ import pandas as pd
 
 from ..grading import GradeScale, capped_grade, preset_cap
 from .layouts import Layout
-from .rescore import TOL, VARIANT_ZH, Rescored, rate_of, round_one
+from .rescore import TOL, VARIANT_ZH, Rescored, round_variant
 
-__all__ = ["FLAGS", "FlagSink", "budget_checks", "grade_checks", "row_flags", "structure_checks",
-           "total_check"]  # fmt: skip
+__all__ = ["FLAGS", "BudgetReview", "FlagSink", "budget_checks", "grades_of", "project_checks",
+           "row_flags"]  # fmt: skip
 
 #: code → (severity, kind, Chinese description)
 FLAGS: dict[str, tuple[str, str, str]] = {
@@ -70,7 +70,7 @@ class FlagSink:
     def add(self, pid: Any, row: Any, code: str, msg: str) -> None:
         sev, kind, _ = FLAGS[code]
         self.items.append({
-            "project_id": str(pid), "row": None if row is None or pd.isna(row) else int(row),
+            "project_id": str(pid), "row": None if row is None or row != row else int(row),
             "code": code, "severity": sev, "kind": kind, "message": msg,
         })  # fmt: skip
 
@@ -178,97 +178,155 @@ def budget_variants() -> list[tuple[str, str, int | None, bool, str]]:
     ]
 
 
-def budget_checks(sink: FlagSink, pid: Any, p: dict[str, Any]) -> tuple[dict[str, float], float]:
+@dataclass
+class BudgetReview:
+    """Budget execution of every project at once (arrays aligned with the projects).
+
+    Attributes
+    ----------
+    active : ndarray of bool
+        The project has a budget 分值 and a 全年执行数 (else nothing is checked).
+    scores : dict of str → ndarray
+        Budget score under each budget variant (:func:`budget_variants`).
+    rate_true : ndarray
+        全年执行数 / 全年预算数 in percent, rounded to 2 decimals (NaN when not active).
+    messages : list of list of (code, message)
+        The flags of each project, in the order they are raised.
+    """
+
+    active: np.ndarray
+    scores: dict[str, np.ndarray]
+    rate_true: np.ndarray
+    messages: list[list[tuple[str, str]]]
+
+    def scores_of(self, i: int) -> dict[str, float]:
+        """Project i's variant scores ({} when not active)."""
+        return {k: float(v[i]) for k, v in self.scores.items()} if self.active[i] else {}
+
+
+def budget_checks(proj: pd.DataFrame) -> BudgetReview:
     """Budget score under every budget variant, flagged when none gives the published one;
-    the published rate checked against the figures.  Returns the variant scores and the true
-    execution rate (NaN without figures)."""
-    from ..rules import budget_points
+    the published rate checked against the figures — for all projects at once, through the
+    core's :func:`~evallib.rules.execution_rate` and :func:`~evallib.rules.budget_points`.
 
-    b_pts, b_pub = p["budget_points"], p["budget_score"]
-    full, init, spent = p["full_year_budget"], p["initial_budget"], p["spent"]
-    if not (b_pts > 0 and pd.notna(spent)):
-        return {}, np.nan
-    memo: dict[tuple[Any, Any], float] = {}
+    ``proj`` has the columns budget_points, budget_score, full_year_budget, initial_budget,
+    spent and execution_rate (one row per project).
+    """
+    from ..rules import budget_points, execution_rate
 
-    def rate(base: float, decimals: int | None) -> float:
-        if (base, decimals) not in memo:
-            memo[(base, decimals)] = rate_of(spent, base, decimals)
-        return memo[(base, decimals)]
-
-    scores = {}
-    for name, denom, rate_round, cap, score_round in budget_variants():
-        r = rate(full if denom == "full" else init, rate_round)
-        scores[name] = round_one(budget_points(r, b_pts, cap=cap), score_round)
-    if pd.isna(b_pub):  # a blank cell is not a published 0
-        msg = f"预算执行率得分未填写（按执行率计应为 {scores['national']:.2f} 分）"
-        sink.add(pid, None, "budget_score_missing", msg)
-    elif not any(abs(v - b_pub) <= TOL for v in scores.values()):
-        msg = f"预算执行率得分 {b_pub:g}，按执行率计应为 {scores['national']:.2f} 分"
-        sink.add(pid, None, "budget_score_mismatch", msg)
-    rate_true = rate(full, 2)
-    if pd.notna(full) and full > 0 and spent > full + TOL:
-        msg = (f"全年执行数 {spent:g} 超过全年预算数 {full:g}（执行率 {rate_true:.2f}%），"
-               "请核实是否有预算调整或其他资金")  # fmt: skip
-        sink.add(pid, None, "spent_over_budget", msg)
-    r_pub = p["execution_rate"]
-    if pd.notna(r_pub):
-        r_pub = float(r_pub) * (100 if float(r_pub) <= 1.5 else 1)
-        # a rate printed with fewer decimals (86% for 86.20%) is the same rate
-        shown = {rate(b, d) for b in (full, init) if pd.notna(b) and b > 0
-                 for d in (0, 1, 2)}  # fmt: skip
-        if not any(abs(r_pub - x) <= TOL for x in shown):
-            msg = f"填报执行率 {r_pub:g}%，按全年执行数/全年预算数应为 {rate_true:.2f}%"
-            sink.add(pid, None, "rate_mismatch", msg)
-    return scores, rate_true
-
-
-def total_check(sink: FlagSink, pid: Any, pub_total: float, calc_pub: float) -> None:
-    if pd.notna(pub_total) and abs(pub_total - calc_pub) > TOL:
-        sink.add(pid, None, "total_mismatch", f"总分 {pub_total:g} ≠ 各项得分之和 {calc_pub:.2f}")
-
-
-def structure_checks(sink: FlagSink, pid: Any, points_sum: float, b_pts: float,
-                     no_points: bool, has: dict[str, Any], level1: str,
-                     layout: Layout) -> None:  # fmt: skip
-    """分值 adding to 100, the 一级 groups the layout requires, satisfaction and cost
-    indicators, and the plausibility of the whole form (actuals copied from targets, all
-    100 %)."""
-    tot_pts = points_sum + b_pts
-    if abs(tot_pts - 100) > TOL and not no_points:
-        sink.add(pid, None, "weights_total",
-                 f"分值合计 {tot_pts:g}（指标 {points_sum:g} + 预算执行率 {b_pts:g}），应为 100")
-    miss = ["/".join(words) for words in layout.required_level1
-            if not any(w in level1 for w in words)]  # fmt: skip
-    if miss:
-        sink.add(pid, None, "missing_level1",
-                 f"缺少一级指标：{'、'.join(miss)}（按{layout.name_zh}）")  # fmt: skip
-    if not has["sat"]:
-        sink.add(pid, None, "missing_satisfaction", "没有服务对象满意度指标")
-    if not has["cost"]:
-        sink.add(pid, None, "no_cost_indicator", "没有成本指标（基建、修缮、购置类项目必须设置）")
-    if has["q"] >= 3 and has["eq"] == has["q"]:
-        sink.add(pid, None, "all_actual_equal_target", "所有定量指标完成值均与指标值相同，疑似照抄")
-    if has["pct"] >= 3 and has["p100"] == has["pct"]:
-        sink.add(pid, None, "all_100_percent", "所有百分比完成值均为 100%")
+    col = {c: pd.to_numeric(proj[c], errors="coerce").to_numpy(float) for c in (
+        "budget_points", "budget_score", "full_year_budget", "initial_budget", "spent",
+        "execution_rate")}  # fmt: skip
+    b_pts, b_pub, spent = col["budget_points"], col["budget_score"], col["spent"]
+    base = {"full": col["full_year_budget"], "initial": col["initial_budget"]}
+    active = (np.nan_to_num(b_pts) > 0) & ~np.isnan(spent)
+    rates = {(d, n): execution_rate(spent, base[d], n)
+             for d in base for n in (None, 0, 1, 2)}  # fmt: skip
+    scores = {name: round_variant(budget_points(rates[denom, r], b_pts, cap=cap), s_round)
+              for name, denom, r, cap, s_round in budget_variants()}  # fmt: skip
+    rate_true = np.where(active, rates["full", 2], np.nan)
+    explained = np.zeros(len(proj), dtype=bool)
+    for v in scores.values():
+        explained |= np.abs(v - b_pub) <= TOL
+    r_pub = col["execution_rate"]
+    r_pub = r_pub * np.where(r_pub <= 1.5, 100, 1)
+    shown = np.zeros(len(proj), dtype=bool)
+    for d, b in base.items():
+        for n in (0, 1, 2):
+            shown |= (np.nan_to_num(b) > 0) & (np.abs(r_pub - rates[d, n]) <= TOL)
+    over = np.nan_to_num(base["full"]) > 0
+    over &= spent > base["full"] + TOL
+    messages: list[list[tuple[str, str]]] = [[] for _ in range(len(proj))]
+    for i in np.flatnonzero(active):
+        nat, msgs = scores["national"][i], messages[i]
+        if np.isnan(b_pub[i]):  # a blank cell is not a published 0
+            msgs.append(("budget_score_missing",
+                         f"预算执行率得分未填写（按执行率计应为 {nat:.2f} 分）"))  # fmt: skip
+        elif not explained[i]:
+            msgs.append(("budget_score_mismatch",
+                         f"预算执行率得分 {b_pub[i]:g}，按执行率计应为 {nat:.2f} 分"))  # fmt: skip
+        if over[i]:
+            msgs.append(("spent_over_budget",
+                         f"全年执行数 {spent[i]:g} 超过全年预算数 {base['full'][i]:g}（执行率 "
+                         f"{rate_true[i]:.2f}%），请核实是否有预算调整或其他资金"))  # fmt: skip
+        if not np.isnan(r_pub[i]) and not shown[i]:
+            msgs.append(("rate_mismatch", f"填报执行率 {r_pub[i]:g}%，按全年执行数/全年预算数应为 "
+                         f"{rate_true[i]:.2f}%"))  # fmt: skip
+    return BudgetReview(active, scores, rate_true, messages)
 
 
-def grade_checks(sink: FlagSink, pid: Any, pub_grade: str, totals: tuple[float, float],
-                 rate_true: float, scales: tuple[GradeScale, GradeScale]) -> None:  # fmt: skip
-    """A grade consistent with the published total, or with the sum of the published scores
-    when the total itself is miscalculated (flagged as total_mismatch), is not a second error;
-    either preset (national 90/80/60, self-evaluation 80/70/60) is accepted.  The regional
-    85 % cap (grading preset ``budget_rate_85``) is a warning."""
-    pub_total = totals[0]
-    nat_scale = scales[0]
-    ok = {sc.assign(t) for t in totals for sc in scales if pd.notna(t) and t >= 0}
-    if pub_grade and pd.notna(pub_total) and pub_grade not in ok:
-        expect = nat_scale.assign(pub_total) if pub_total >= 0 else "?"
-        sink.add(pid, None, "grade_mismatch",
-                 f"自评等级「{pub_grade}」与总分 {pub_total:g} 不符（应为「{expect}」）")
-    if pub_grade and pd.notna(rate_true) and pub_grade in nat_scale.labels:
-        cap = preset_cap("budget_rate_85")
-        capped, applied = capped_grade(pub_grade, [cap], {"预算执行率": rate_true}, nat_scale)
-        if applied:
-            sink.add(pid, None, "grade_cap",
-                     f"预算执行率 {rate_true:.2f}% 低于 85% 仍自评为「{pub_grade}」"
-                     f"（部分地区规定最高为「{capped}」）")  # fmt: skip
+def grades_of(scale: GradeScale, totals: np.ndarray) -> np.ndarray:
+    """Grade of each total ≥ 0 (None for NaN and negative totals)."""
+    return scale.assign_array(np.where(totals >= 0, totals, np.nan))
+
+
+def project_checks(
+    frame: pd.DataFrame, layouts: list[Layout], rate_true: np.ndarray,
+    scales: tuple[GradeScale, GradeScale],
+) -> list[list[tuple[str, str]]]:  # fmt: skip
+    """Whole-form checks of every project at once; each project's (code, message) list in the
+    order raised.
+
+    - 总分 equal to the sum of the published scores (budget included);
+    - 分值 adding to 100, the 一级 groups the layout requires, satisfaction and cost indicators,
+      actuals copied from targets, all 100 %;
+    - a grade consistent with the published total, or with the sum of the published scores
+      when the total itself is miscalculated (flagged as total_mismatch), is not a second
+      error; either preset (national 90/80/60, self-evaluation 80/70/60) is accepted.  The
+      regional 85 % cap (grading preset ``budget_rate_85``) is a warning.
+
+    ``frame`` (one row per project, aligned with ``layouts`` and ``rate_true``) has total,
+    calc_pub (sum of published scores), points_sum, budget_points, no_points, level1, grade
+    and the counts sat, cost, q, eq, pct, p100.
+    """
+    col = {c: frame[c].to_numpy() for c in frame.columns}
+    total, calc = col["total"].astype(float), col["calc_pub"].astype(float)
+    points, b_pts = col["points_sum"].astype(float), col["budget_points"].astype(float)
+    n = len(frame)
+    bad_total = ~np.isnan(total) & (np.abs(total - calc) > TOL)
+    bad_weights = (np.abs(points + b_pts - 100) > TOL) & ~col["no_points"].astype(bool)
+    copied = (col["q"] >= 3) & (col["eq"] == col["q"])
+    all100 = (col["pct"] >= 3) & (col["p100"] == col["pct"])
+    grade = col["grade"]
+    nat = scales[0]
+    ok = np.zeros(n, dtype=bool)
+    for sc in scales:
+        for t in (total, calc):
+            ok |= grades_of(sc, t) == grade
+    expect = grades_of(nat, total)
+    bad_grade = (grade != "") & ~np.isnan(total) & ~ok
+    cap = preset_cap("budget_rate_85")
+    labels = set(nat.labels)
+    may_cap = np.zeros(n, dtype=bool)  # the cap's condition holds (else it cannot apply)
+    for i in np.flatnonzero(~np.isnan(rate_true)):
+        may_cap[i] = grade[i] in labels and cap.when.holds(rate_true[i])
+    out: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    for i in range(n):
+        msgs, lv1 = out[i], col["level1"][i]
+        if bad_total[i]:
+            msgs.append(("total_mismatch", f"总分 {total[i]:g} ≠ 各项得分之和 {calc[i]:.2f}"))
+        if bad_weights[i]:
+            msgs.append(("weights_total", f"分值合计 {points[i] + b_pts[i]:g}（指标 "
+                         f"{points[i]:g} + 预算执行率 {b_pts[i]:g}），应为 100"))  # fmt: skip
+        miss = ["/".join(words) for words in layouts[i].required_level1
+                if not any(w in lv1 for w in words)]  # fmt: skip
+        if miss:
+            msgs.append(("missing_level1",
+                         f"缺少一级指标：{'、'.join(miss)}（按{layouts[i].name_zh}）"))  # fmt: skip
+        if not col["sat"][i]:
+            msgs.append(("missing_satisfaction", "没有服务对象满意度指标"))
+        if not col["cost"][i]:
+            msgs.append(("no_cost_indicator", "没有成本指标（基建、修缮、购置类项目必须设置）"))
+        if copied[i]:
+            msgs.append(("all_actual_equal_target", "所有定量指标完成值均与指标值相同，疑似照抄"))
+        if all100[i]:
+            msgs.append(("all_100_percent", "所有百分比完成值均为 100%"))
+        if bad_grade[i]:
+            msgs.append(("grade_mismatch", f"自评等级「{grade[i]}」与总分 {total[i]:g} 不符"
+                         f"（应为「{expect[i] or '?'}」）"))  # fmt: skip
+        if may_cap[i]:
+            capped, applied = capped_grade(grade[i], [cap], {"预算执行率": rate_true[i]}, nat)
+            if applied:
+                msgs.append(("grade_cap", f"预算执行率 {rate_true[i]:.2f}% 低于 85% 仍自评为"
+                             f"「{grade[i]}」（部分地区规定最高为「{capped}」）"))  # fmt: skip
+    return out

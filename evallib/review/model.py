@@ -253,6 +253,13 @@ def _join_split_target(df: pd.DataFrame, out: pd.DataFrame,
     return target.to_numpy(), actual.to_numpy()
 
 
+def _stripped(col: pd.Series) -> pd.Series:
+    """``col.astype("string").str.strip()``, stripping each distinct value once."""
+    codes, uniq = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    clean = pd.array([*uniq.astype("string").str.strip(), pd.NA], dtype="string")
+    return pd.Series(clean[codes], index=col.index, dtype="string")
+
+
 def from_long_frame(
     df: pd.DataFrame,
     source: str = "",
@@ -272,7 +279,7 @@ def from_long_frame(
     if split["operator"] or split["unit"]:
         out["target"], out["actual"] = _join_split_target(df, out, split)
     out["row"] = rows if rows is not None else np.arange(2, len(df) + 2)
-    out["project_id"] = out["project_id"].astype("string").str.strip()
+    out["project_id"] = _stripped(out["project_id"])
     for c in ("project_id", "level1", "level2"):  # blank repeated cells are filled down
         out[c] = out[c].replace("", np.nan).ffill().fillna("")
     flags: list[dict[str, Any]] = []
@@ -291,10 +298,15 @@ def from_long_frame(
             nun = vals.groupby("project_id", sort=False)[num].nunique()
             bad = nun[(nun > 1).any(axis=1)]
             first_row = out.groupby("project_id", sort=False)["row"].first()
-            bad_vals = vals[vals["project_id"].isin(bad.index)].groupby("project_id", sort=False)
+            bad_vals = vals[vals["project_id"].isin(bad.index)]
+            seen: dict[tuple[str, Any], list[float]] = {}  # values in order of appearance
+            for c in num:
+                firsts = bad_vals[["project_id", c]].dropna().drop_duplicates()
+                for pid, v in zip(firsts["project_id"], firsts[c], strict=True):
+                    seen.setdefault((c, pid), []).append(v)
             for pid, r in bad.iterrows():
                 c = next(c for c in num if r[c] > 1)
-                vs = bad_vals.get_group(pid)[c].dropna().unique()
+                vs = seen.get((c, pid), [])
                 flags.append(
                     {
                         "project_id": str(pid),
@@ -308,7 +320,8 @@ def from_long_frame(
     proj["source"] = source
     inp = from_frames(out, proj, source)
     inp.input_flags = flags
-    for pid in sorted(set(inp.rows["project_id"]) - set(inp.projects["project_id"])):
+    known = set(inp.projects["project_id"].unique())
+    for pid in sorted(set(pd.unique(inp.rows["project_id"].to_numpy(object))) - known):
         inp.input_flags.append(
             {
                 "project_id": pid,

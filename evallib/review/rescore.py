@@ -17,11 +17,10 @@ import pandas as pd
 from ..errors import EvalError
 from ..formulas import quantitative_score
 from ..parsing import parse_series, parse_value
-from ..rounding import round_array, round_score
-from ..rules import budget_rate, tier_bands, yes_no_answer
+from ..rounding import round_array
+from ..rules import tier_bands, yes_no_answer
 
-__all__ = ["TOL", "VARIANTS", "VARIANT_ZH", "Rescored", "rate_of", "rescore", "round_one",
-           "round_variant"]  # fmt: skip
+__all__ = ["TOL", "VARIANTS", "VARIANT_ZH", "Rescored", "rescore", "round_variant"]
 
 TOL = 0.005  # published numbers are read to 2 decimals
 
@@ -58,22 +57,6 @@ def round_variant(x: np.ndarray, mode: str) -> np.ndarray:
     if mode.startswith("down"):
         return round_array(x, int(mode[4:]), "down")
     return round_array(x, int(mode), "half_up")
-
-
-def rate_of(spent: float, base: float, decimals: int | None) -> float:
-    """Execution rate in percent by the core's :func:`budget_rate` (unrounded when
-    ``decimals`` is None, a documented variant); 0 without a positive budget."""
-    if not (pd.notna(base) and base > 0):
-        return 0.0
-    if decimals is None:
-        return spent / base * 100
-    return budget_rate({"spent": spent, "full_year_budget": base}, "full_year_budget", decimals)[0]
-
-
-def round_one(x: float, mode: str) -> float:
-    if mode.startswith("down"):
-        return round_score(x, int(mode[4:]), "down")
-    return round_score(x, int(mode), "half_up")
 
 
 def _bands(w: np.ndarray, bounds: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -216,12 +199,14 @@ def _qualitative(r: dict[str, np.ndarray], w: np.ndarray, pub: np.ndarray,
 
 def _reproduction(r: dict[str, np.ndarray], pub: np.ndarray,
                   scores: dict[str, np.ndarray]) -> np.ndarray:  # fmt: skip
-    reproduced = np.full(len(pub), "", dtype=object)
+    names = np.array(["", *(name for name, _, _ in VARIANTS), "tiers_80_50"], dtype=object)
+    which = np.zeros(len(pub), dtype=np.intp)  # index into names; 0 = none
     hit = r["quant"] | r["is_bool"]
-    for name, _, _ in reversed(VARIANTS):  # the first variant in the list wins
-        reproduced = np.where(hit & (np.abs(scores[name] - pub) <= TOL), name, reproduced)
-    return np.where(r["known"] & r["band_nat"], "national",
-                    np.where(r["known"] & r["band_5"], "tiers_80_50", reproduced))  # fmt: skip
+    for k in range(len(VARIANTS), 0, -1):  # the first variant in the list wins
+        which[hit & (np.abs(scores[names[k]] - pub) <= TOL)] = k
+    which[r["known"] & r["band_5"]] = len(names) - 1
+    which[r["known"] & r["band_nat"]] = 1 + [n for n, _, _ in VARIANTS].index("national")
+    return names[which]
 
 
 def _missed(r: dict[str, np.ndarray]) -> np.ndarray:
