@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from .errors import EvidenceError, InputDataError, Problem, ProblemCollector
 from .fileio import read_yaml
@@ -144,6 +152,13 @@ class Evidence(BaseModel):
     )
     source: str | None = Field(None, exclude=True)
     inputs: list[str] = Field(default_factory=list, exclude=True)
+    _surveys: dict[tuple[str, str, Any], Any] = PrivateAttr(default_factory=dict)
+
+    def survey_read(self, spec: Path, data: Path, sheet: Any = None) -> Any:
+        """The :class:`~evallib.survey.SurveyData` this evidence read from ``data`` with the
+        spec file ``spec`` (resolved paths) and ``sheet`` while resolving its survey items, or
+        None — so that a report reading the same export does not read it twice."""
+        return self._surveys.get((str(spec.resolve()), str(data.resolve()), sheet))
 
     def budget_figures(self, item: EvidenceItem | None = None) -> dict[str, float]:
         """Budget figures with canonical keys: the item's over the project's."""
@@ -286,6 +301,7 @@ def resolve_surveys(evidence: Evidence, base: Path) -> Evidence:
     items = dict(evidence.indicators)
     inputs = list(evidence.inputs)
     cache: dict[tuple[str, str, str | None], Any] = {}
+    read: dict[tuple[str, str, str | None], Any] = {}
     for key, it in refs.items():
         ref = it.survey
         if ref is None:  # pragma: no cover - filtered above
@@ -293,13 +309,16 @@ def resolve_surveys(evidence: Evidence, base: Path) -> Evidence:
         spec_p, data_p = (base / ref.spec).resolve(), (base / ref.data).resolve()
         ck = (str(spec_p), str(data_p), ref.sheet)
         if ck not in cache:
-            cache[ck] = analyze(read_survey(data_p, load_spec(spec_p), sheet=ref.sheet))
+            read[ck] = read_survey(data_p, load_spec(spec_p), sheet=ref.sheet)
+            cache[ck] = analyze(read[ck])
         info = cache[ck].evidence_item(ref.metric)
         items[key] = it.model_copy(
             update={"actual": info["actual"], "reason": it.reason or info["reason"]}
         )
         inputs += [str(spec_p), str(data_p)]
-    return evidence.model_copy(update={"indicators": items, "inputs": sorted(set(inputs))})
+    out = evidence.model_copy(update={"indicators": items, "inputs": sorted(set(inputs))})
+    out._surveys = read
+    return out
 
 
 def load_evidence(path: str | Path, *, sheet: str | int | None = None) -> Evidence:

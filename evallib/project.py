@@ -13,9 +13,9 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import EvalError, InputDataError, Problem
-from .fileio import read_yaml
+from .fileio import read_yaml, sha256_file
 
-__all__ = ["ProjectFile", "ProjectInfo", "load_project"]
+__all__ = ["ProjectFile", "ProjectInfo", "hand_off", "load_project"]
 
 
 def _f(*names: str, default: Any = None) -> Any:
@@ -161,6 +161,30 @@ def _evidence_surveys(evidence: Path) -> dict[str, Path]:
     return out
 
 
+#: A project checked by this process, for one child forked from it (see :func:`hand_off`).
+_HANDOFF: dict[str, tuple[dict[str, str], ProjectFile]] = {}
+
+
+def _digests(files: dict[str, Path]) -> dict[str, str]:
+    return {str(p): sha256_file(p) if p.is_file() else "" for p in files.values()}
+
+
+def hand_off(proj: ProjectFile) -> None:
+    """Keep a checked project, with the SHA-256 of every file it read, for a child forked from
+    this process: the child's :func:`load_project` of the same path returns it (once) instead
+    of reading and checking everything again, if every one of those files is unchanged."""
+    _HANDOFF[str(Path(proj.path).resolve())] = (_digests(proj.input_files()), proj)
+
+
+def _handed_off(path: Path) -> ProjectFile | None:
+    got = _HANDOFF.pop(str(path.resolve()), None)
+    if got is None:
+        return None
+    digests, proj = got
+    same = all((sha256_file(p) if Path(p).is_file() else "") == d for p, d in digests.items())
+    return proj if same else None
+
+
 def load_project(path: str | Path, *, check: bool = True) -> ProjectFile:
     """Load a project file and (with ``check``) validate everything it references: files exist,
     the indicator system and evidence load, the survey spec loads.  All problems together.
@@ -170,6 +194,8 @@ def load_project(path: str | Path, *, check: bool = True) -> ProjectFile:
     InputDataError
     """
     path = Path(path)
+    if check and (proj := _handed_off(path)) is not None:
+        return proj
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputDataError("项目文件顶层应为映射 (mapping)", file=str(path))

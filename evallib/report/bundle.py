@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import EvalError, InputDataError, ReportError
 from ..fileio import atomic_write_bytes, atomic_write_text, sha256_file
-from ..project import load_project
+from ..project import hand_off, load_project
 from ..results import collect_versions
 from ..rounding import round_half_up
 from .blocks import RESULT_MIME
@@ -319,6 +319,8 @@ def _build(
     timings["validate"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     say("2/4 运行报告 notebook（计分、满意度调查、图表）……")
+    if opts["engine"] is not None:  # the notebook runs in this process: its prepare() takes
+        hand_off(proj)  # the project checked above (while every input file is unchanged)
     try:
         _execute(nb_in, nb_out, project, seed, kernel_name, opts["engine"])
     except ReportError as exc:

@@ -387,7 +387,10 @@ def prepare(project: str | Path, *, seed: int | None = None) -> ReportContext:
     if proj.survey is not None:
         from ..survey import analyze, load_spec, read_survey
 
-        spec = proj.checked("survey") or load_spec(proj.resolve(proj.survey.spec))
-        data = read_survey(proj.resolve(proj.survey.data), spec, sheet=proj.survey.sheet)
+        sv = proj.survey
+        spec = proj.checked("survey") or load_spec(proj.resolve(sv.spec))
+        data = evidence.survey_read(proj.resolve(sv.spec), proj.resolve(sv.data), sv.sheet)
+        if data is None:  # not read already for an evidence item
+            data = read_survey(proj.resolve(sv.data), spec, sheet=sv.sheet)
         survey = analyze(data, seed=seed)
     return ReportContext(proj, system, result, survey, seed if seed is not None else 0)

@@ -16,6 +16,7 @@ MODULES = (
     "ipykernel.inprocess.client",
     "ipykernel.inprocess.ipkernel",
     "ipykernel.inprocess.manager",
+    "docx",
     "jinja2",
     "jupyter_client.localinterfaces",
     "matplotlib.backends.registry",
@@ -51,6 +52,9 @@ def preload() -> None:
 
     backend_registry.list_all()  # resolving a backend name scans entry points once (0.2 s)
     localinterfaces.local_ips()  # a kernel client asks for the addresses once (psutil, 0.2 s)
+    from evallib.report.typst_pdf import compiler
+
+    compiler()  # the PDF fonts scanned once, for every child (no thread is started)
     gc.freeze()
 
 

@@ -199,6 +199,24 @@ def typst_markup(nb: Any, folder: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+_COMPILER: Any = None
+
+
+def compiler() -> Any:
+    """This process's ``typst.Compiler`` with evallib's fonts, made on first use: the font
+    folders are scanned once per process (0.07 s), not once per PDF.  Making it starts no
+    thread, so the warm workers' fork server makes it before forking (compiling would)."""
+    global _COMPILER
+    if _COMPILER is None:
+        import typst
+
+        fonts = [d for d in FONT_DIRS if Path(d).is_dir()]
+        # with the Noto folder present, other system fonts are not scanned (0.06 s) and cannot
+        # change the output; elsewhere (Windows) they are the source
+        _COMPILER = typst.Compiler(font_paths=fonts, ignore_system_fonts=bool(fonts))
+    return _COMPILER
+
+
 def render_pdf_typst(nb: Any) -> bytes:
     """PDF (A4, CJK fonts embedded and subset) via typst."""
     try:
@@ -208,18 +226,14 @@ def render_pdf_typst(nb: Any) -> bytes:
             f"无法加载 PDF 引擎 typst：{exc}",
             fix="pip install typst，或改用 --pdf-engine weasyprint",
         ) from None
-    fonts = [d for d in FONT_DIRS if Path(d).is_dir()]
     with tempfile.TemporaryDirectory(prefix="evallib-typst-") as tmp:
         folder = Path(tmp)
         src = folder / "report.typ"
         src.write_text(typst_markup(nb, folder), encoding="utf-8")
         global COMPILED_IN_PROCESS
         COMPILED_IN_PROCESS = True
-        try:
-            # with the Noto folder present, other system fonts are not scanned (0.06 s per
-            # compile) and cannot change the output; elsewhere (Windows) they are the source
-            return bytes(typst.compile(str(src), root=str(folder), font_paths=fonts,
-                                       ignore_system_fonts=bool(fonts)))  # fmt: skip
+        try:  # the root is this folder: nothing outside it can be read
+            return bytes(compiler().compile(input=str(src), root=str(folder)))
         except typst.TypstError as exc:
             fix = "改用 --pdf-engine weasyprint，并报告此问题"
             raise ReportError(f"typst 排版失败：{str(exc)[:500]}", fix=fix) from None

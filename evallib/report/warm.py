@@ -155,13 +155,13 @@ def run_report_warm(project: str | os.PathLike[str], out: str | os.PathLike[str]
     with output_lock(out):  # taken here, at once: a second run fails before any preloading
         if not _WORKER.ready:  # a broken project fails before the warm-up's imports
             from ..outdir import check_replaceable
-            from ..project import load_project
+            from ..project import hand_off, load_project
             from .bundle import BUNDLE_FILES
 
             check_replaceable(Path(out), BUNDLE_FILES)
             check_run_options(kwargs.get("formats", FORMATS), kwargs.get("seed"),
                               kwargs.get("docx_template"), kwargs.get("pdf_engine"))  # fmt: skip
-            load_project(project)
+            hand_off(load_project(project))  # the child forked next does not check it again
         return _WORKER.run(_report_in_child, str(project), str(out), kwargs)
 
 
