@@ -172,8 +172,14 @@ def _digests(files: dict[str, Path]) -> dict[str, str]:
 def hand_off(proj: ProjectFile) -> None:
     """Keep a checked project, with the SHA-256 of every file it read, for a child forked from
     this process: the child's :func:`load_project` of the same path returns it (once) instead
-    of reading and checking everything again, if every one of those files is unchanged."""
-    _HANDOFF[str(Path(proj.path).resolve())] = (_digests(proj.input_files()), proj)
+    of reading and checking everything again, if every one of those files is unchanged.  The
+    project's path is made absolute first (the child may run in another directory)."""
+    path = Path(proj.path).resolve()
+    if proj.path != str(path):
+        loaded = proj._loaded
+        proj = proj.model_copy(update={"path": str(path)})
+        proj._loaded = loaded
+    _HANDOFF[str(path)] = (_digests(proj.input_files()), proj)
 
 
 def _handed_off(path: Path) -> ProjectFile | None:

@@ -53,3 +53,20 @@ def test_prepare_reads_the_survey_export_once(monkeypatch: pytest.MonkeyPatch) -
     fresh = survey.analyze(real(DEMO / "问卷星_按选项文本.xlsx",
                                 survey.load_spec(DEMO / "spec.yaml")), seed=3)  # fmt: skip
     assert ctx.survey.to_dict() == fresh.to_dict()
+
+
+def test_hand_off_of_a_relative_path_works_from_another_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``evallib report survey_data/demo/project.yaml`` checks a relative path; the notebook
+    runs in another directory and gets the project with its absolute path (this broke the
+    README's demo run once)."""
+    shutil.copytree(DEMO, tmp_path / "demo")
+    monkeypatch.chdir(tmp_path)
+    checked = load_project("demo/project.yaml")
+    hand_off(checked)
+    monkeypatch.chdir(tmp_path / "demo")
+    got = load_project(tmp_path / "demo" / "project.yaml")
+    assert got.path == str(tmp_path / "demo" / "project.yaml")
+    assert got.checked("evidence") is checked.checked("evidence")  # nothing loaded again
+    assert got.input_files() == load_project(tmp_path / "demo" / "project.yaml").input_files()
