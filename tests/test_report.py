@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -230,6 +231,8 @@ def test_bundle_reproduces_after_being_moved(bundle: Path, tmp_path: Path) -> No
 
 
 def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_path: Path) -> None:
+    """As the README runs it: the project given relative to the working directory (the notebook
+    runs elsewhere and must get the project's absolute path)."""
     out = tmp_path / "cli"
     r = subprocess.run(
         [
@@ -237,7 +240,7 @@ def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_pa
             "-m",
             "evallib.cli",
             "report",
-            str(demo_dir / "project.yaml"),
+            os.path.relpath(demo_dir / "project.yaml", demo_dir.parent.parent),
             "--out",
             str(out),
             "--format",
@@ -246,6 +249,7 @@ def test_cli_report_prints_path_total_grade(bundle: Path, demo_dir: Path, tmp_pa
         capture_output=True,
         text=True,
         check=False,
+        cwd=demo_dir.parent.parent,
     )
     assert r.returncode == 0, r.stderr
     assert f"报告：{out / '报告.html'}" in r.stdout and "总分：89.12" in r.stdout
