@@ -105,9 +105,8 @@ def _row_words(codes: np.ndarray) -> np.ndarray:
 def _duplicate_ip_answers(codes: np.ndarray, ip: np.ndarray) -> np.ndarray:
     """Responses repeating an earlier one's IP and every answer (the first one stays).
 
-    A seeded multiplicative hash of each row's words (its high 32 bits) picks the candidates
-    (rows whose hash occurs more than once: every repeated row is among them, with ~n²/2³³
-    chance pairs beside them); only those are compared
+    A seeded multiplicative hash of each row's words picks the candidates (rows whose hash
+    occurs more than once: every repeated row is among them); only those are compared
     exactly, on (IP, all the row's words) — hash collisions can add candidates but never a
     flag.
     """
@@ -115,8 +114,12 @@ def _duplicate_ip_answers(codes: np.ndarray, ip: np.ndarray) -> np.ndarray:
     mult = np.random.default_rng(12345).integers(1, 2**62, size=words.shape[1], dtype=np.int64)
     with np.errstate(over="ignore"):
         h = words @ (mult.astype(np.uint64) | np.uint64(1))  # modulo 2**64
-    h32 = (h >> np.uint64(32)).astype(np.uint32)  # high bits; a 32-bit table is faster
-    cand = np.flatnonzero(pd.Series(h32).duplicated(keep=False).to_numpy())
+    # rows sharing a bucket of the hash's top bits (about n·16 buckets: ~6 % of rows), then
+    # rows among those sharing the whole hash
+    bits = int(min(24, max(8, np.ceil(np.log2(max(len(h), 2))) + 4)))
+    bucket = (h >> np.uint64(64 - bits)).astype(np.intp)
+    cand = np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > 1)
+    cand = cand[pd.Series(h[cand]).duplicated(keep=False).to_numpy()]
     out = np.zeros(codes.shape[0], dtype=bool)
     if cand.size == 0:
         return out
@@ -170,7 +173,7 @@ def _tally(cols: np.ndarray, sat: list[int]) -> _Tally:
     a row is its largest scale answer whenever it has one; shifted down by one and read as
     unsigned bytes every special code is ≥ 128, so the smallest is its smallest."""
     n = cols.shape[1]
-    acc = np.uint16 if len(sat) < 2**16 else np.int64
+    acc = np.uint8 if len(sat) < 2**8 else np.uint16 if len(sat) < 2**16 else np.int64
     asked, blank, on_scale = (np.zeros(n, dtype=acc) for _ in range(3))
     hi = np.full(n, CODE_BLANK, dtype=np.int8)
     lo = np.full(n, 255, dtype=np.uint8)  # smallest (position − 1) on the scale
