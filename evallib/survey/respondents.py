@@ -146,13 +146,20 @@ class RespondentSums:
             return np.where(den > 0, self.offset + self.step * (self.value[:, d] / den), np.nan)
 
 
-def _values(c: np.ndarray, valid: np.ndarray, grid: AnswerGrid) -> np.ndarray:
-    """Value of each answer of a block (the grid's dtype), 0 where the answer is not valid."""
+def _lookup(grid: AnswerGrid) -> np.ndarray | None:
+    """Value of each code byte (0 off the scale); None when the value is the position."""
     if grid.positional:
-        return np.where(valid, c, np.int8(0)).astype(np.float32)
+        return None
     lut = np.zeros(256, dtype=grid.level_values.dtype)
     lut[1 : 1 + grid.level_values.size] = grid.level_values
-    return np.where(valid, lut[c.view(np.uint8)], 0).astype(grid.level_values.dtype, copy=False)
+    return lut
+
+
+def _values(c: np.ndarray, valid: np.ndarray, lut: np.ndarray | None) -> np.ndarray:
+    """Value of each answer of a block, 0 where the answer is not valid."""
+    if lut is None:
+        return np.where(valid, c, np.int8(0)).astype(np.float32)
+    return np.where(valid, lut[c.view(np.uint8)], 0).astype(lut.dtype, copy=False)
 
 
 def respondent_sums(
@@ -201,10 +208,11 @@ def respondent_sums(
     out_s = np.empty((n, d + 1), dtype=np.float32)
     out_x = np.empty((n, d), dtype=grid.level_values.dtype)
     acc = CovAccumulator(m, exact=grid.exact)
+    lut = _lookup(grid)
     for start in range(0, n, grid.block):
         c = codes[start : start + grid.block]
         valid = (c >= 1) & (c <= k)
-        x = _values(c, valid, grid)
+        x = _values(c, valid, lut)
         vv = np.matmul(valid.astype(np.float32), on_valid, out=out_v[start : start + len(c)])
         np.matmul(((c >= 1) & (c <= top)).astype(np.float32), on_sat,
                   out=out_s[start : start + len(c)])  # fmt: skip
